@@ -1,0 +1,1 @@
+//! The heap: reference counting, the cycle collector, iterative freeing, memory accounting.

@@ -1,0 +1,1 @@
+//! Objects: shapes, property storage, dense arrays, the ordinary and exotic internal methods.

@@ -1,0 +1,1 @@
+//! Realms: the intrinsics table and the global object.

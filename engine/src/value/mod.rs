@@ -1,0 +1,1 @@
+//! `Value`, the tagged JavaScript value, and the abstract type conversions.

@@ -1,0 +1,1 @@
+//! The interpreter: one loop over heap-allocated frames, calls, exceptions, generators, jobs.
