@@ -1,0 +1,1 @@
+//! test262 runner library (see src/bin/test262.rs).
