@@ -32,9 +32,7 @@ pub trait Host {
     }
     /// Loads the source text of a module by its canonical name.
     fn load_module(&self, name: &str) -> Result<String, String> {
-        Err(format!(
-            "cannot load module '{name}': the host provides no module loader"
-        ))
+        Err(format!("cannot load module '{name}': the host provides no module loader"))
     }
 }
 
@@ -62,18 +60,10 @@ pub struct EvalOptions {
 
 impl EvalOptions {
     pub fn script(filename: &str) -> EvalOptions {
-        EvalOptions {
-            filename: filename.to_string(),
-            kind: SourceKind::Script,
-            strict: false,
-        }
+        EvalOptions { filename: filename.to_string(), kind: SourceKind::Script, strict: false }
     }
     pub fn module(filename: &str) -> EvalOptions {
-        EvalOptions {
-            filename: filename.to_string(),
-            kind: SourceKind::Module,
-            strict: true,
-        }
+        EvalOptions { filename: filename.to_string(), kind: SourceKind::Module, strict: true }
     }
 }
 

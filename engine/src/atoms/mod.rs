@@ -178,21 +178,14 @@ impl Default for AtomTable {
 
 impl AtomTable {
     pub fn new() -> AtomTable {
-        let mut t = AtomTable {
-            entries: Vec::with_capacity(PREDEFINED.len() * 2),
-            by_text: HashMap::new(),
-            bytes: 0,
-        };
+        let mut t = AtomTable { entries: Vec::with_capacity(PREDEFINED.len() * 2), by_text: HashMap::new(), bytes: 0 };
         for (i, text) in PREDEFINED.iter().enumerate() {
             let units: Box<[u16]> = text.encode_utf16().collect();
             let atom = Atom(i as u32);
             // Some predefined words appear twice (e.g. `return` as keyword and method name);
             // the first one is canonical.
             t.by_text.entry(units.clone()).or_insert(atom);
-            t.entries.push(Entry {
-                text: units,
-                kind: AtomKind::String,
-            });
+            t.entries.push(Entry { text: units, kind: AtomKind::String });
         }
         t
     }
@@ -211,10 +204,7 @@ impl AtomTable {
         let text: Box<[u16]> = units.into();
         self.bytes += text.len() * 2 * 2 + 48;
         self.by_text.insert(text.clone(), atom);
-        self.entries.push(Entry {
-            text,
-            kind: AtomKind::String,
-        });
+        self.entries.push(Entry { text, kind: AtomKind::String });
         atom
     }
 
@@ -229,12 +219,7 @@ impl AtomTable {
         let atom = Atom(self.entries.len() as u32);
         let text: Box<[u16]> = description.unwrap_or(&[]).into();
         self.bytes += text.len() * 2 + 32;
-        self.entries.push(Entry {
-            text,
-            kind: AtomKind::Symbol {
-                has_description: description.is_some(),
-            },
-        });
+        self.entries.push(Entry { text, kind: AtomKind::Symbol { has_description: description.is_some() } });
         atom
     }
 
@@ -288,10 +273,7 @@ impl AtomTable {
 /// If `units` is the canonical decimal form of an integer in 0 ..= 2^32 - 2, returns it.
 pub fn canonical_index(units: &[u16]) -> Option<u32> {
     let (&first, rest) = units.split_first()?;
-    if !(b'0' as u16..=b'9' as u16).contains(&first)
-        || (first == b'0' as u16 && !rest.is_empty())
-        || units.len() > 10
-    {
+    if !(b'0' as u16..=b'9' as u16).contains(&first) || (first == b'0' as u16 && !rest.is_empty()) || units.len() > 10 {
         return None;
     }
     let mut n: u64 = 0;
