@@ -89,6 +89,16 @@ impl WasmQjs {
     /// Runs `qjs.wasm args...` with `dir` preopened as the guest's `.` (paths in `args` are
     /// relative to it), stopping it after `timeout`.
     pub fn run(&self, args: &[&str], dir: &Path, timeout: Duration) -> RunOutput {
+        self.run_with_dirs(args, &[(dir.to_path_buf(), ".".to_string())], timeout)
+    }
+
+    /// Runs `qjs.wasm args...` with each `(host dir, guest path)` preopened.
+    pub fn run_with_dirs(
+        &self,
+        args: &[&str],
+        dirs: &[(PathBuf, String)],
+        timeout: Duration,
+    ) -> RunOutput {
         let stdout = MemoryOutputPipe::new(OUTPUT_CAP);
         let stderr = MemoryOutputPipe::new(OUTPUT_CAP);
         let mut argv = vec!["qjs"];
@@ -98,13 +108,15 @@ impl WasmQjs {
             .args(&argv)
             .stdout(stdout.clone())
             .stderr(stderr.clone());
-        if let Err(e) = builder.preopened_dir(dir, ".", FsPerms::ReadWrite) {
-            return RunOutput {
-                code: None,
-                stdout: String::new(),
-                stderr: String::new(),
-                trap: Some(format!("cannot preopen {}: {e:#}", dir.display())),
-            };
+        for (dir, guest) in dirs {
+            if let Err(e) = builder.preopened_dir(dir, guest, FsPerms::ReadWrite) {
+                return RunOutput {
+                    code: None,
+                    stdout: String::new(),
+                    stderr: String::new(),
+                    trap: Some(format!("cannot preopen {}: {e:#}", dir.display())),
+                };
+            }
         }
         let mut store = Store::new(&self.engine, builder.build_p1());
         store.set_epoch_deadline((timeout.as_millis() as u64 * EPOCH_HZ / 1000).max(1));

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# The whole test suite, exactly as CI runs it (.ci/run calls this script).
+#
+#   ./scripts/test.sh            everything
+#   ./scripts/test.sh --quick    skip the full test262 run
+#
+# Installs what it needs from the registries only (the two rustup wasm targets), builds both
+# wasm targets, checks formatting and lints, runs every Rust and JS test natively and under
+# wasmtime, and runs test262 against tests/test262/known-failures.txt (new failures fail).
+# The cargo target directory is cached outside the clone.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/qjs-rs/target}"
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+quick=0
+[[ "${1:-}" == "--quick" ]] && quick=1
+
+step() { printf '\n=== %s (%ss)\n' "$1" "$SECONDS"; }
+
+step "toolchain"
+if command -v rustup >/dev/null 2>&1; then
+  rustup target add wasm32-wasip1 wasm32-unknown-unknown
+fi
+cargo --version
+
+step "format"
+cargo fmt --all --check
+
+step "qjs.wasm (wasm32-wasip1, release)"
+cargo build --release -p qjs-cli --target wasm32-wasip1
+ls -l "$CARGO_TARGET_DIR/wasm32-wasip1/release/qjs.wasm"
+
+step "engine for wasm32-unknown-unknown"
+cargo build -p qjs-engine --target wasm32-unknown-unknown
+
+step "clippy"
+cargo clippy --workspace --all-targets -- -D warnings
+
+step "tests (native and qjs.wasm under wasmtime)"
+QJS_WASM="$CARGO_TARGET_DIR/wasm32-wasip1/release/qjs.wasm" cargo test --workspace
+
+if [[ $quick == 0 ]]; then
+  step "test262 (against tests/test262/known-failures.txt)"
+  cargo run --release -p qjs-tests --bin test262
+fi
+
+step "done"
