@@ -33,6 +33,9 @@ pub struct Options {
     /// Hidden: install test262's `$262` host object (used by the test262 runner's `--wasm`
     /// mode so the wasm build runs tests with the same host as the native runner).
     pub test262_host: bool,
+    /// Hidden: measure start-up (runtime + context + `1+1` + free) this many times and print
+    /// the median as `startup-us N` (used by the `bench` tool, natively and in wasm).
+    pub bench_startup: Option<u32>,
     /// Script file, if any.
     pub file: Option<String>,
     /// `scriptArgs`: the script file followed by its arguments (QuickJS's `argv + optind`).
@@ -88,6 +91,7 @@ pub fn parse(args: &[String]) -> Result<Options, String> {
         stack_size: None,
         time_limit_ms: None,
         test262_host: false,
+        bench_startup: None,
         file: None,
         script_args: Vec::new(),
     };
@@ -143,6 +147,14 @@ pub fn parse(args: &[String]) -> Result<Options, String> {
                 o.time_limit_ms = Some(ms);
             }
             "--test262-host" => o.test262_host = true,
+            "--bench-startup" => {
+                let v = value(args, &mut i, inline, name)?;
+                let n = v
+                    .trim()
+                    .parse::<u32>()
+                    .map_err(|_| format!("qjs: invalid count: '{v}'"))?;
+                o.bench_startup = Some(n.max(1));
+            }
             _ => return Err(format!("qjs: unknown option '{arg}'")),
         }
         i += 1;

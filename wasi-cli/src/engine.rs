@@ -72,8 +72,8 @@ impl Engine {
         Err(not_landed("the job queue"))
     }
 
-    /// Memory usage figures as text (`qjs -d`).
+    /// Memory usage figures as `memory: <key> <number>` lines (`qjs -d`, read by `bench`).
     pub fn memory_usage_text(&self) -> String {
-        "memory usage: not available yet".to_string()
+        "memory: not available yet (no engine API)\n".to_string()
     }
 }

@@ -87,6 +87,9 @@ fn run(opts: &Options) -> i32 {
         eprintln!("qjs: not supported yet: the 'std' and 'os' modules (--std)");
         return 1;
     }
+    if let Some(n) = opts.bench_startup {
+        return bench_startup(n);
+    }
     if opts.eval_expr.is_none() && opts.file.is_none() && !opts.quit {
         eprintln!("qjs: no script given (interactive mode is not supported yet)");
         eprintln!("{}", args::USAGE);
@@ -113,9 +116,48 @@ fn run(opts: &Options) -> i32 {
         }
     };
     if opts.dump_memory {
-        println!("{}", engine.memory_usage_text());
+        print!("{}", engine.memory_usage_text());
+        if let Some(peak) = peak_rss_bytes() {
+            println!("memory: peak_rss_bytes {peak}");
+        }
     }
     code
+}
+
+/// Peak resident set size of this process (Linux `VmHWM`); `None` elsewhere (WASI).
+fn peak_rss_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line
+        .trim_start_matches("VmHWM:")
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()?;
+    Some(kb * 1024)
+}
+
+/// `--bench-startup N`: median time of creating a runtime and a context, evaluating `1+1`
+/// and freeing everything, in microseconds.
+fn bench_startup(n: u32) -> i32 {
+    let mut samples = Vec::with_capacity(n as usize);
+    for _ in 0..n {
+        let start = std::time::Instant::now();
+        let host = Rc::new(CliHost::new(Sink::Capture(std::cell::RefCell::new(
+            Vec::new(),
+        ))));
+        let result = Engine::new(host, &Limits::default())
+            .and_then(|mut e| e.eval("1+1", &EvalOptions::script("<bench>")));
+        if let Err(e) = result {
+            report_error(&e);
+            return 1;
+        }
+        samples.push(start.elapsed().as_secs_f64() * 1e6);
+    }
+    samples.sort_by(|a, b| a.total_cmp(b));
+    println!("startup-us {:.1}", samples[samples.len() / 2]);
+    0
 }
 
 fn read_source(path: &str) -> Result<String, JsError> {

@@ -242,6 +242,17 @@ fn run(args: &Args) -> Result<i32, String> {
         if run_count == 0 { 0.0 } else { total_counts.passed as f64 * 100.0 / run_count as f64 },
         elapsed.as_secs_f64()
     );
+    if full_run {
+        // For the bench tool (tests/src/bin/bench.rs): the wall time of the last full run.
+        let json = format!(
+            "{{\n  \"wall_s\": {:.1},\n  \"runs\": {},\n  \"passed\": {},\n  \"skipped\": {}\n}}\n",
+            elapsed.as_secs_f64(),
+            run_count,
+            total_counts.passed,
+            total_counts.skipped
+        );
+        let _ = std::fs::write(qjs_tests::target_dir().join("test262-last-run.json"), json);
+    }
     list(
         "now passing (remove from known-failures.txt, or run with --update)",
         &new_passes,

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Benchmarks (issue 4): builds the release qjs and qjs.wasm, then runs the `bench` tool.
+#   ./scripts/bench.sh [--only richards] [--compare tests/bench/results/OLD.json] [--save]
+# Prints a table and the JSON of the run; --save keeps it in tests/bench/results/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/qjs-rs/target}"
+if command -v rustup >/dev/null 2>&1; then rustup target add wasm32-wasip1 >/dev/null; fi
+cargo build --release -p qjs-cli
+cargo build --release -p qjs-cli --target wasm32-wasip1
+cargo run --release -p qjs-tests --bin bench -- "$@"
