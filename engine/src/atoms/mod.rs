@@ -91,6 +91,48 @@ macro_rules! define_predefined {
 
 for_each_atom!(define_predefined);
 
+/// Calls `$m!` with the well-known symbols as `(CONST_NAME, "description")`. They are
+/// created by [`AtomTable::new`] right after the predefined atoms, in this order.
+#[macro_export]
+macro_rules! for_each_well_known_symbol {
+    ($m:ident) => {
+        $m! {
+            (SYM_ASYNC_ITERATOR, "Symbol.asyncIterator"), (SYM_HAS_INSTANCE, "Symbol.hasInstance"),
+            (SYM_IS_CONCAT_SPREADABLE, "Symbol.isConcatSpreadable"),
+            (SYM_ITERATOR, "Symbol.iterator"), (SYM_MATCH, "Symbol.match"),
+            (SYM_MATCH_ALL, "Symbol.matchAll"), (SYM_REPLACE, "Symbol.replace"),
+            (SYM_SEARCH, "Symbol.search"), (SYM_SPECIES, "Symbol.species"),
+            (SYM_SPLIT, "Symbol.split"), (SYM_TO_PRIMITIVE, "Symbol.toPrimitive"),
+            (SYM_TO_STRING_TAG, "Symbol.toStringTag"), (SYM_UNSCOPABLES, "Symbol.unscopables"),
+        }
+    };
+}
+
+macro_rules! define_well_known {
+    ($(($name:ident, $text:literal)),* $(,)?) => {
+        /// Well-known symbols (`Atom::SYM_ITERATOR` ...), right after the predefined atoms.
+        impl Atom {
+            define_well_known!(@consts PREDEFINED_COUNT; $($name,)*);
+        }
+        /// Descriptions of the well-known symbols, in creation order.
+        pub(crate) static WELL_KNOWN_SYMBOLS: &[&str] = &[$($text),*];
+    };
+    (@consts $n:expr; $first:ident, $($rest:ident,)*) => {
+        pub const $first: Atom = Atom($n);
+        define_well_known!(@consts $n + 1u32; $($rest,)*);
+    };
+    (@consts $n:expr;) => {};
+}
+
+macro_rules! count_predefined {
+    ($(($name:ident, $text:literal)),* $(,)?) => {
+        /// Number of predefined string atoms.
+        const PREDEFINED_COUNT: u32 = [$($text),*].len() as u32;
+    };
+}
+for_each_atom!(count_predefined);
+for_each_well_known_symbol!(define_well_known);
+
 /// An interned property key or identifier name. See the module docs for the encoding.
 #[derive(Copy, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub struct Atom(u32);
@@ -186,6 +228,10 @@ impl AtomTable {
             // the first one is canonical.
             t.by_text.entry(units.clone()).or_insert(atom);
             t.entries.push(Entry { text: units, kind: AtomKind::String });
+        }
+        for text in WELL_KNOWN_SYMBOLS {
+            let units: Vec<u16> = text.encode_utf16().collect();
+            t.new_symbol(Some(&units));
         }
         t
     }

@@ -1,1 +1,3 @@
 //! The interpreter: one loop over heap-allocated frames, calls, exceptions, generators, jobs.
+
+pub mod state;

@@ -1,0 +1,231 @@
+//! The Error hierarchy: Error, the NativeErrors, AggregateError and InternalError, with
+//! `cause` (InstallErrorCause) and Error.prototype.toString. The `stack` property is set by
+//! the VM when it creates/throws errors. Spec: #sec-error-objects
+
+use super::{arg, install_class, Builtin, ClassDef, Val};
+use crate::atoms::Atom;
+use crate::object::ops::{
+    create_array_from_list, define_value, get, ordinary_create_from_constructor,
+};
+use crate::object::{attrs, Obj, ObjectData};
+use crate::realm::{Cx, Intrinsic, JsResult};
+use crate::value::conv::to_string;
+use crate::value::Value;
+use crate::{method, value};
+
+static ERROR_PROTO: &[Builtin] = &[
+    value!("name", Val::Str("Error"), attrs::HIDDEN),
+    value!("message", Val::Str(""), attrs::HIDDEN),
+    method!("toString", 0, error_to_string),
+];
+
+macro_rules! native_error_tables {
+    ($($table:ident = $name:literal),* $(,)?) => {
+        $(static $table: &[Builtin] = &[
+            value!("name", Val::Str($name), attrs::HIDDEN),
+            value!("message", Val::Str(""), attrs::HIDDEN),
+        ];)*
+    };
+}
+native_error_tables!(
+    EVAL = "EvalError",
+    RANGE = "RangeError",
+    REFERENCE = "ReferenceError",
+    SYNTAX = "SyntaxError",
+    TYPE = "TypeError",
+    URI = "URIError",
+    AGGREGATE = "AggregateError",
+    INTERNAL = "InternalError",
+);
+
+/// (name, constructor intrinsic, prototype intrinsic, prototype table) of each NativeError;
+/// the index is the constructor's `magic`.
+const NATIVE: &[(&str, Intrinsic, Intrinsic, &[Builtin])] = &[
+    (
+        "Error",
+        Intrinsic::Error,
+        Intrinsic::ErrorPrototype,
+        ERROR_PROTO,
+    ),
+    (
+        "EvalError",
+        Intrinsic::EvalError,
+        Intrinsic::EvalErrorPrototype,
+        EVAL,
+    ),
+    (
+        "RangeError",
+        Intrinsic::RangeError,
+        Intrinsic::RangeErrorPrototype,
+        RANGE,
+    ),
+    (
+        "ReferenceError",
+        Intrinsic::ReferenceError,
+        Intrinsic::ReferenceErrorPrototype,
+        REFERENCE,
+    ),
+    (
+        "SyntaxError",
+        Intrinsic::SyntaxError,
+        Intrinsic::SyntaxErrorPrototype,
+        SYNTAX,
+    ),
+    (
+        "TypeError",
+        Intrinsic::TypeError,
+        Intrinsic::TypeErrorPrototype,
+        TYPE,
+    ),
+    (
+        "URIError",
+        Intrinsic::URIError,
+        Intrinsic::URIErrorPrototype,
+        URI,
+    ),
+    (
+        "InternalError",
+        Intrinsic::InternalError,
+        Intrinsic::InternalErrorPrototype,
+        INTERNAL,
+    ),
+    (
+        "AggregateError",
+        Intrinsic::AggregateError,
+        Intrinsic::AggregateErrorPrototype,
+        AGGREGATE,
+    ),
+];
+const AGGREGATE_MAGIC: u16 = 8;
+
+pub fn init(cx: &mut Cx) -> JsResult<()> {
+    for (i, &(name, ctor, proto, table)) in NATIVE.iter().enumerate() {
+        let is_base = i == 0;
+        let def = ClassDef {
+            name,
+            ctor: Some((
+                error_constructor,
+                if i as u16 == AGGREGATE_MAGIC { 2 } else { 1 },
+                i as u16,
+            )),
+            ctor_intrinsic: Some(ctor),
+            ctor_parent: if is_base {
+                None
+            } else {
+                Some(Intrinsic::Error)
+            },
+            proto_intrinsic: Some(proto),
+            proto_parent: if is_base {
+                None
+            } else {
+                Some(Intrinsic::ErrorPrototype)
+            },
+            proto: table,
+            ..ClassDef::DEFAULT
+        };
+        install_class(cx, &def)?;
+    }
+    Ok(())
+}
+
+/// Error / NativeError / AggregateError constructors (magic = index in `NATIVE`).
+/// Spec: #sec-error-message, #sec-nativeerror, #sec-aggregate-error
+fn error_constructor(
+    cx: &mut Cx,
+    _: &Value,
+    args: &[Value],
+    nt: &Value,
+    magic: u16,
+) -> JsResult<Value> {
+    let (_, ctor, proto, _) = NATIVE[(magic as usize).min(NATIVE.len() - 1)];
+    // 1. newTarget = NewTarget or the active function.
+    let nt = if nt.is_undefined() {
+        cx.intrinsic(ctor)
+    } else {
+        nt.clone()
+    };
+    // 2. O = OrdinaryCreateFromConstructor(newTarget, proto, [[ErrorData]]).
+    let o = ordinary_create_from_constructor(cx, &nt, proto, ObjectData::Error)?;
+    let (msg, options) = if magic == AGGREGATE_MAGIC {
+        (arg(args, 1), arg(args, 2))
+    } else {
+        (arg(args, 0), arg(args, 1))
+    };
+    // 3. message.
+    if !msg.is_undefined() {
+        let m = to_string(cx, &msg)?;
+        define_value(cx, &o, Atom::Message, Value::String(m), attrs::HIDDEN)?;
+    }
+    // 4. InstallErrorCause(O, options). Spec: #sec-installerrorcause
+    if let Value::Object(opts) = &options {
+        if opts.has_property(cx, Atom::Cause)? {
+            let c = get(cx, opts, Atom::Cause)?;
+            define_value(cx, &o, Atom::Cause, c, attrs::HIDDEN)?;
+        }
+    }
+    // AggregateError: errors = CreateArrayFromList(IteratorToList(errors)).
+    if magic == AGGREGATE_MAGIC {
+        let list = iterable_to_list(cx, &arg(args, 0))?;
+        let a = create_array_from_list(cx, &list)?;
+        define_value(cx, &o, Atom::Errors, Value::Object(a), attrs::HIDDEN)?;
+    }
+    Ok(Value::Object(o))
+}
+
+/// IteratorToList(GetIterator(v, sync)) without closing on completion (nothing to close).
+fn iterable_to_list(cx: &mut Cx, v: &Value) -> JsResult<Vec<Value>> {
+    let m = crate::object::ops::get_method(cx, v, Atom::SYM_ITERATOR)?;
+    let Some(m) = m else {
+        return Err(cx.throw_type_error("object is not iterable"));
+    };
+    let it = crate::object::call(cx, &m, v, &[])?;
+    let Value::Object(ito) = &it else {
+        return Err(cx.throw_type_error("iterator is not an object"));
+    };
+    let next = get(cx, ito, Atom::Next)?;
+    let mut out = Vec::new();
+    loop {
+        cx.poll_interrupt(1)?;
+        let r = crate::object::call(cx, &next, &it, &[])?;
+        let Value::Object(ro) = &r else {
+            return Err(cx.throw_type_error("iterator result is not an object"));
+        };
+        if get(cx, ro, Atom::Done)?.to_boolean() {
+            return Ok(out);
+        }
+        out.push(get(cx, ro, Atom::Value)?);
+    }
+}
+
+/// Error.prototype.toString. Spec: #sec-error.prototype.tostring
+fn error_to_string(cx: &mut Cx, this: &Value, _: &[Value], _: &Value, _: u16) -> JsResult<Value> {
+    let Value::Object(o) = this else {
+        return Err(cx.throw_type_error("Error.prototype.toString called on non-object"));
+    };
+    let name = get(cx, o, Atom::Name)?;
+    let name = if name.is_undefined() {
+        cx.new_string("Error")?
+    } else {
+        to_string(cx, &name)?
+    };
+    let msg = get(cx, o, Atom::Message)?;
+    let msg = if msg.is_undefined() {
+        cx.new_string("")?
+    } else {
+        to_string(cx, &msg)?
+    };
+    if name.is_empty() {
+        return Ok(Value::String(msg));
+    }
+    if msg.is_empty() {
+        return Ok(Value::String(name));
+    }
+    let sep = cx.new_string(": ")?;
+    let a = cx.concat_strings(&name, &sep)?;
+    Ok(Value::String(cx.concat_strings(&a, &msg)?))
+}
+
+/// Is `o` an Error instance (has [[ErrorData]])?
+pub fn is_error(o: &Obj) -> bool {
+    matches!(o.borrow().class, ObjectData::Error)
+}

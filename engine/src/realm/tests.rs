@@ -1,0 +1,298 @@
+//! Runtime tests through the internal API: objects, arrays, calls, builtins, errors,
+//! accounting, out-of-memory and the cycle collector on real objects.
+
+use super::*;
+use crate::object::ops::{self, create_array_from_list, get, new_object, set};
+use crate::object::{call, construct, PropertyDescriptor};
+use crate::value::conv::to_string;
+
+fn s(cx: &mut Cx, t: &str) -> Value {
+    Value::String(cx.new_string(t).unwrap())
+}
+
+fn global_fn(cx: &mut Cx, path: &[&str]) -> Value {
+    let mut v = Value::Object(cx.global());
+    for p in path {
+        let a = cx.intern(p);
+        v = ops::get_v(cx, &v, a).unwrap();
+    }
+    v
+}
+
+fn str_of(cx: &mut Cx, v: &Value) -> String {
+    to_string(cx, v).unwrap().to_rust_string()
+}
+
+fn error_text(cx: &mut Cx) -> String {
+    let e = cx.take_exception();
+    let f = ops::get_v(cx, &e, Atom::ToString).unwrap();
+    let r = call(cx, &f, &e, &[]).unwrap();
+    str_of(cx, &r)
+}
+
+#[test]
+fn get_set_and_prototype_chain() {
+    let mut cx = Cx::new();
+    let cx = &mut cx;
+    let a = new_object(cx).unwrap();
+    let k = cx.intern("x");
+    set(cx, &a, k, Value::Int(1), true).unwrap();
+    let b = Obj::new(cx, Some(a.clone()), ObjectData::Ordinary).unwrap();
+    assert!(matches!(get(cx, &b, k).unwrap(), Value::Int(1)));
+    set(cx, &b, k, Value::Int(2), true).unwrap();
+    assert!(matches!(get(cx, &a, k).unwrap(), Value::Int(1)));
+    assert!(matches!(get(cx, &b, k).unwrap(), Value::Int(2)));
+    // Many properties switch to a dictionary and stay readable.
+    for i in 0..200 {
+        let key = cx.intern(&format!("p{i}"));
+        set(cx, &b, key, Value::Int(i), true).unwrap();
+    }
+    let key = cx.intern("p150");
+    assert!(matches!(get(cx, &b, key).unwrap(), Value::Int(150)));
+    assert!(b.delete(cx, key).unwrap());
+    assert!(get(cx, &b, key).unwrap().is_undefined());
+    let keys = b.own_property_keys(cx).unwrap();
+    assert_eq!(keys.len(), 200);
+    assert_eq!(keys[0], k);
+}
+
+#[test]
+fn property_key_order() {
+    let mut cx = Cx::new();
+    let cx = &mut cx;
+    let o = new_object(cx).unwrap();
+    for k in ["b", "2", "a", "0", "4294967294", "1"] {
+        let a = cx.intern(k);
+        set(cx, &o, a, Value::Null, true).unwrap();
+    }
+    let sym = cx.atoms.new_symbol(None);
+    set(cx, &o, sym, Value::Null, true).unwrap();
+    let keys: Vec<String> = o
+        .own_property_keys(cx)
+        .unwrap()
+        .iter()
+        .map(|&a| cx.atom_name(a))
+        .collect();
+    assert_eq!(keys[..6], ["0", "1", "2", "4294967294", "b", "a"]);
+    assert_eq!(keys.len(), 7);
+}
+
+#[test]
+fn arrays_length_semantics() {
+    let mut cx = Cx::new();
+    let cx = &mut cx;
+    let items: Vec<Value> = (0..10).map(Value::Int).collect();
+    let a = create_array_from_list(cx, &items).unwrap();
+    assert!(matches!(get(cx, &a, Atom::Length).unwrap(), Value::Int(10)));
+    // Writing past the end grows length.
+    let k = Atom::from_index(20).unwrap();
+    set(cx, &a, k, Value::Int(5), true).unwrap();
+    assert!(matches!(get(cx, &a, Atom::Length).unwrap(), Value::Int(21)));
+    // Shrinking deletes.
+    set(cx, &a, Atom::Length, Value::Int(3), true).unwrap();
+    assert!(get(cx, &a, k).unwrap().is_undefined());
+    assert!(get(cx, &a, Atom::from_index(5).unwrap())
+        .unwrap()
+        .is_undefined());
+    assert!(matches!(
+        get(cx, &a, Atom::from_index(2).unwrap()).unwrap(),
+        Value::Int(2)
+    ));
+    // Invalid length.
+    let r = ops::set(cx, &a, Atom::Length, Value::Float(1.5), true);
+    assert!(r.is_err());
+    assert!(error_text(cx).starts_with("RangeError"));
+    // Non-configurable element blocks shrinking.
+    let d = PropertyDescriptor::data(Value::Int(9), 0);
+    ops::define_property_or_throw(cx, &a, Atom::from_index(1).unwrap(), d).unwrap();
+    let ok = a
+        .set(cx, Atom::Length, Value::Int(0), &Value::Object(a.clone()))
+        .unwrap();
+    assert!(!ok);
+    assert!(matches!(get(cx, &a, Atom::Length).unwrap(), Value::Int(2)));
+}
+
+#[test]
+fn object_builtins() {
+    let mut cx = Cx::new();
+    let cx = &mut cx;
+    let keys = global_fn(cx, &["Object", "keys"]);
+    let o = new_object(cx).unwrap();
+    let a = cx.intern("a");
+    set(cx, &o, a, Value::Int(1), true).unwrap();
+    let r = call(cx, &keys, &Value::Undefined, &[Value::Object(o.clone())]).unwrap();
+    let first = ops::get_v(cx, &r, Atom::from_index(0).unwrap()).unwrap();
+    assert_eq!(str_of(cx, &first), "a");
+    let freeze = global_fn(cx, &["Object", "freeze"]);
+    call(cx, &freeze, &Value::Undefined, &[Value::Object(o.clone())]).unwrap();
+    assert!(!o
+        .set(cx, a, Value::Int(2), &Value::Object(o.clone()))
+        .unwrap());
+    let is_frozen = global_fn(cx, &["Object", "isFrozen"]);
+    let r = call(
+        cx,
+        &is_frozen,
+        &Value::Undefined,
+        &[Value::Object(o.clone())],
+    )
+    .unwrap();
+    assert!(r.to_boolean());
+    let ts = global_fn(cx, &["Object", "prototype", "toString"]);
+    let r = call(cx, &ts, &Value::Null, &[]).unwrap();
+    assert_eq!(str_of(cx, &r), "[object Null]");
+    let arr = create_array_from_list(cx, &[]).unwrap();
+    let r = call(cx, &ts, &Value::Object(arr), &[]).unwrap();
+    assert_eq!(str_of(cx, &r), "[object Array]");
+    // defineProperty + getOwnPropertyDescriptor round trip.
+    let dp = global_fn(cx, &["Object", "defineProperty"]);
+    let desc = new_object(cx).unwrap();
+    set(cx, &desc, Atom::Value, Value::Int(7), true).unwrap();
+    let o2 = new_object(cx).unwrap();
+    let key = s(cx, "k");
+    call(
+        cx,
+        &dp,
+        &Value::Undefined,
+        &[Value::Object(o2.clone()), key.clone(), Value::Object(desc)],
+    )
+    .unwrap();
+    let gopd = global_fn(cx, &["Object", "getOwnPropertyDescriptor"]);
+    let d = call(cx, &gopd, &Value::Undefined, &[Value::Object(o2), key]).unwrap();
+    let w = ops::get_v(cx, &d, Atom::Writable).unwrap();
+    assert!(matches!(w, Value::Bool(false)));
+    // Object.create(null) has no prototype.
+    let create = global_fn(cx, &["Object", "create"]);
+    let n = call(cx, &create, &Value::Undefined, &[Value::Null]).unwrap();
+    let gp = global_fn(cx, &["Object", "getPrototypeOf"]);
+    assert!(call(cx, &gp, &Value::Undefined, &[n]).unwrap().is_null());
+}
+
+#[test]
+fn function_prototype_bind_and_errors() {
+    let mut cx = Cx::new();
+    let cx = &mut cx;
+    let is = global_fn(cx, &["Object", "is"]);
+    let bind = global_fn(cx, &["Function", "prototype", "bind"]);
+    let one = Value::Int(1);
+    let bound = call(cx, &bind, &is, &[Value::Undefined, one.clone()]).unwrap();
+    let r = call(cx, &bound, &Value::Undefined, &[Value::Int(1)]).unwrap();
+    assert!(r.to_boolean());
+    let name = ops::get_v(cx, &bound, Atom::Name).unwrap();
+    assert_eq!(str_of(cx, &name), "bound is");
+    let len = ops::get_v(cx, &bound, Atom::Length).unwrap();
+    assert!(matches!(len, Value::Int(1)));
+    // new TypeError("m", {cause}) and toString.
+    let te = global_fn(cx, &["TypeError"]);
+    let opts = new_object(cx).unwrap();
+    set(cx, &opts, Atom::Cause, Value::Int(3), true).unwrap();
+    let m = s(cx, "boom");
+    let e = construct(cx, &te, &[m, Value::Object(opts)], &Value::Undefined).unwrap();
+    let c = ops::get_v(cx, &e, Atom::Cause).unwrap();
+    assert!(matches!(c, Value::Int(3)));
+    let _ = cx.throw(e);
+    assert_eq!(error_text(cx), "TypeError: boom");
+    let ctor = global_fn(cx, &["Error"]);
+    let e2 = construct(cx, &te, &[], &Value::Undefined).unwrap();
+    assert!(crate::value::ops::instance_of(cx, &e2, &ctor).unwrap());
+}
+
+#[test]
+fn native_reentry_depth_is_limited() {
+    let mut cx = Cx::new();
+    let cx = &mut cx;
+    // A host function that calls itself through `call` forever.
+    let f: crate::object::HostFn =
+        std::rc::Rc::new(|cx: &mut Cx, this: &Value, _args: &[Value]| {
+            let me = cx.intrinsic(Intrinsic::Eval);
+            let _ = this;
+            call(cx, &me, &Value::Undefined, &[])
+        });
+    let fo = crate::object::function::new_host_function(cx, "rec", 0, f).unwrap();
+    cx.realm
+        .set_intrinsic(Intrinsic::Eval, Value::Object(fo.clone()));
+    let r = call(cx, &Value::Object(fo), &Value::Undefined, &[]);
+    assert!(r.is_err());
+    assert_eq!(
+        error_text(cx),
+        "RangeError: Maximum call stack size exceeded"
+    );
+    assert_eq!(cx.depth, 0);
+    cx.realm.set_intrinsic(Intrinsic::Eval, Value::Undefined);
+}
+
+#[test]
+fn out_of_memory_is_catchable_and_recoverable() {
+    let mut cx = Cx::new();
+    let cx = &mut cx;
+    let base = cx.heap.bytes();
+    cx.heap.set_memory_limit(base + 100_000);
+    let o = create_array_from_list(cx, &[]).unwrap();
+    let mut failed = false;
+    for i in 0..1_000_000u32 {
+        let k = Atom::from_index(i).unwrap();
+        if ops::set(cx, &o, k, Value::Int(1), true).is_err() {
+            failed = true;
+            break;
+        }
+    }
+    assert!(failed);
+    assert_eq!(error_text(cx), "InternalError: out of memory");
+    drop(o);
+    // Usable again.
+    let x = new_object(cx).unwrap();
+    let k = cx.intern("after");
+    set(cx, &x, k, Value::Int(1), true).unwrap();
+}
+
+#[test]
+fn cycles_of_objects_are_collected_and_accounting_returns() {
+    let mut cx = Cx::new();
+    let cx = &mut cx;
+    cx.heap.collect();
+    let before = cx.heap.usage();
+    {
+        let k = cx.intern("other");
+        for _ in 0..1000 {
+            let a = new_object(cx).unwrap();
+            let b = new_object(cx).unwrap();
+            set(cx, &a, k, Value::Object(b.clone()), true).unwrap();
+            set(cx, &b, k, Value::Object(a.clone()), true).unwrap();
+            let big = cx.new_string(&"x".repeat(1000)).unwrap();
+            set(cx, &a, Atom::Value, Value::String(big), true).unwrap();
+        }
+    }
+    assert!(cx.heap.usage().cells > before.cells + 1000);
+    cx.heap.collect();
+    let after = cx.heap.usage();
+    assert_eq!(after.cells, before.cells);
+    assert_eq!(after.bytes, before.bytes);
+}
+
+#[test]
+fn long_object_chain_frees_iteratively() {
+    let mut cx = Cx::new();
+    let cx = &mut cx;
+    let n = if cfg!(miri) { 100 } else { 1_000_000 };
+    let k = cx.intern("next");
+    let mut head = Value::Null;
+    for _ in 0..n {
+        let o = new_object(cx).unwrap();
+        set(cx, &o, k, head, true).unwrap();
+        head = Value::Object(o);
+    }
+    drop(head);
+    cx.heap.collect();
+}
+
+#[test]
+fn creating_a_runtime_is_fast_enough() {
+    let t = std::time::Instant::now();
+    let n = 20;
+    for _ in 0..n {
+        let cx = Cx::new();
+        drop(cx);
+    }
+    let per = t.elapsed() / n;
+    // Debug builds are slow; this guards against pathological startup only.
+    assert!(per.as_millis() < 200, "runtime creation took {per:?}");
+}
