@@ -21,6 +21,7 @@
 pub mod error;
 pub mod function;
 pub mod object;
+pub mod proxy;
 
 use crate::atoms::Atom;
 use crate::object::function::{function_name_string, new_native_function};
@@ -397,6 +398,7 @@ pub fn init_realm(cx: &mut Cx) -> JsResult<()> {
     object::init(cx)?;
     function::init(cx)?;
     error::init(cx)?;
+    proxy::init(cx)?;
     Ok(())
 }
 

@@ -48,6 +48,7 @@ pub fn is_constructor(v: &Value) -> bool {
 pub(crate) fn obj_is_constructor(o: &Obj) -> bool {
     match &o.borrow().class {
         ObjectData::NativeFunction(n) => n.constructor,
+        ObjectData::NativeClosure(n) => n.constructor,
         ObjectData::HostFunction(_) => false,
         ObjectData::BoundFunction(b) => obj_is_constructor(&b.target),
         ObjectData::Proxy(Some(p)) => p.constructor,
@@ -59,6 +60,7 @@ pub(crate) fn obj_is_constructor(o: &Obj) -> bool {
 /// What a call resolved to, copied out of the callee so no borrow is held during the call.
 enum Callee {
     Native(NativeFunction),
+    NativeData(super::NativeDataFn),
     Host(HostFn),
     Bound(Obj, Value, Vec<Value>),
     Proxy,
@@ -69,6 +71,7 @@ fn callee_of(o: &Obj) -> Callee {
     match &o.borrow().class {
         ObjectData::NativeFunction(n) => Callee::Native(*n),
         ObjectData::HostFunction(h) => Callee::Host(h.clone()),
+        ObjectData::NativeClosure(c) => Callee::NativeData(c.f),
         ObjectData::BoundFunction(b) => {
             Callee::Bound(b.target.clone(), b.this.clone(), b.args.clone())
         }
@@ -92,6 +95,7 @@ pub fn call(cx: &mut Cx, f: &Value, this: &Value, args: &[Value]) -> JsResult<Va
 fn call_obj(cx: &mut Cx, fo: &Obj, this: &Value, args: &[Value]) -> JsResult<Value> {
     match callee_of(fo) {
         Callee::Native(n) => (n.f)(cx, this, args, &Value::Undefined, n.magic),
+        Callee::NativeData(f) => f(cx, fo, this, args, &Value::Undefined),
         Callee::Host(h) => h(cx, this, args),
         Callee::Bound(target, bthis, bargs) => {
             // Spec: #sec-bound-function-exotic-objects-call-thisargument-argumentslist
@@ -127,6 +131,7 @@ pub fn construct(cx: &mut Cx, f: &Value, args: &[Value], new_target: &Value) -> 
 fn construct_obj(cx: &mut Cx, fo: &Obj, args: &[Value], nt: &Value) -> JsResult<Value> {
     match callee_of(fo) {
         Callee::Native(n) => (n.f)(cx, &Value::Undefined, args, nt, n.magic),
+        Callee::NativeData(f) => f(cx, fo, &Value::Undefined, args, nt),
         Callee::Bound(target, _, bargs) => {
             // Spec: #sec-bound-function-exotic-objects-construct-argumentslist-newtarget
             let mut all = bargs;
@@ -171,6 +176,43 @@ pub fn new_native_function(
         attrs::CONFIGURABLE,
     )?;
     let n = function_name_string(cx, name, None)?;
+    define_value(cx, &o, Atom::Name, Value::String(n), attrs::CONFIGURABLE)?;
+    Ok(o)
+}
+
+/// Creates a native function with internal slots (see [`super::NativeClosure`]).
+pub fn new_native_closure(
+    cx: &mut Cx,
+    f: super::NativeDataFn,
+    name: &str,
+    length: u32,
+    data: Vec<Value>,
+    constructor: bool,
+) -> JsResult<Obj> {
+    let proto = cx.intrinsic_obj(Intrinsic::FunctionPrototype);
+    let bytes = data.len() * std::mem::size_of::<Value>();
+    cx.oom(cx.heap.charge(bytes))?;
+    let class = ObjectData::NativeClosure(Box::new(super::NativeClosure {
+        f,
+        data,
+        constructor,
+    }));
+    let o = match Obj::new(cx, proto, class) {
+        Ok(o) => o,
+        Err(t) => {
+            cx.heap.refund(bytes);
+            return Err(t);
+        }
+    };
+    o.borrow_mut().add_charged(bytes);
+    define_value(
+        cx,
+        &o,
+        Atom::Length,
+        Value::Int(length as i32),
+        attrs::CONFIGURABLE,
+    )?;
+    let n = cx.new_string(name)?;
     define_value(cx, &o, Atom::Name, Value::String(n), attrs::CONFIGURABLE)?;
     Ok(o)
 }

@@ -60,6 +60,23 @@ pub struct NativeFunction {
     pub constructor: bool,
 }
 
+/// A native function with internal slots (`data`), e.g. Proxy revokers, promise resolving
+/// functions. The function receives its own object (`callee`) to read/write the slots.
+pub type NativeDataFn = fn(
+    cx: &mut Cx,
+    callee: &Obj,
+    this: &Value,
+    args: &[Value],
+    new_target: &Value,
+) -> JsResult<Value>;
+
+/// Payload of a native function with internal slots.
+pub struct NativeClosure {
+    pub f: NativeDataFn,
+    pub data: Vec<Value>,
+    pub constructor: bool,
+}
+
 /// A Rust closure exposed as a JS function (for embedders).
 pub type HostFn = Rc<dyn Fn(&mut Cx, &Value, &[Value]) -> JsResult<Value>>;
 
@@ -85,6 +102,7 @@ pub enum ObjectData {
     Array(ArrayData),
     NativeFunction(NativeFunction),
     HostFunction(HostFn),
+    NativeClosure(Box<NativeClosure>),
     BoundFunction(Box<BoundFunction>),
     /// Has [[ErrorData]].
     Error,
@@ -221,6 +239,11 @@ impl Trace for ObjCell {
             ObjectData::Proxy(Some(p)) => {
                 t.edge(&p.target.0);
                 t.edge(&p.handler.0);
+            }
+            ObjectData::NativeClosure(c) => {
+                for v in &c.data {
+                    trace_value(v, t);
+                }
             }
             _ => {}
         }

@@ -296,3 +296,119 @@ fn creating_a_runtime_is_fast_enough() {
     // Debug builds are slow; this guards against pathological startup only.
     assert!(per.as_millis() < 200, "runtime creation took {per:?}");
 }
+
+fn host_fn(
+    cx: &mut Cx,
+    f: impl Fn(&mut Cx, &Value, &[Value]) -> JsResult<Value> + 'static,
+) -> Value {
+    let f: crate::object::HostFn = std::rc::Rc::new(f);
+    Value::Object(crate::object::function::new_host_function(cx, "f", 0, f).unwrap())
+}
+
+#[test]
+fn proxy_traps_and_invariants() {
+    let mut cx = Cx::new();
+    let cx = &mut cx;
+    let proxy_ctor = global_fn(cx, &["Proxy"]);
+    let target = new_object(cx).unwrap();
+    let handler = new_object(cx).unwrap();
+    let get_trap = host_fn(cx, |_, _, args| {
+        // (target, key, receiver) → 42 for every key.
+        assert_eq!(args.len(), 3);
+        Ok(Value::Int(42))
+    });
+    set(cx, &handler, Atom::Get, get_trap, true).unwrap();
+    let p = construct(
+        cx,
+        &proxy_ctor,
+        &[
+            Value::Object(target.clone()),
+            Value::Object(handler.clone()),
+        ],
+        &Value::Undefined,
+    )
+    .unwrap();
+    let k = cx.intern("anything");
+    assert!(matches!(ops::get_v(cx, &p, k).unwrap(), Value::Int(42)));
+    // No `set` trap: forwards to the target.
+    ops::set_v(cx, &p, k, Value::Int(1), true).unwrap();
+    assert!(matches!(get(cx, &target, k).unwrap(), Value::Int(1)));
+    // Invariant: a non-writable, non-configurable target property must be reported as is.
+    let fixed = cx.intern("fixed");
+    ops::define_property_or_throw(
+        cx,
+        &target,
+        fixed,
+        PropertyDescriptor::data(Value::Int(7), 0),
+    )
+    .unwrap();
+    assert!(ops::get_v(cx, &p, fixed).is_err());
+    assert!(error_text(cx).starts_with("TypeError: proxy invariant violated"));
+    // Calling Proxy without new throws.
+    assert!(call(cx, &proxy_ctor, &Value::Undefined, &[]).is_err());
+    let _ = cx.take_exception();
+    // Revocation.
+    let revocable = global_fn(cx, &["Proxy", "revocable"]);
+    let r = call(
+        cx,
+        &revocable,
+        &Value::Undefined,
+        &[Value::Object(target.clone()), Value::Object(handler)],
+    )
+    .unwrap();
+    let pk = cx.intern("proxy");
+    let rk = cx.intern("revoke");
+    let rp = ops::get_v(cx, &r, pk).unwrap();
+    let rf = ops::get_v(cx, &r, rk).unwrap();
+    call(cx, &rf, &Value::Undefined, &[]).unwrap();
+    assert!(ops::get_v(cx, &rp, k).is_err());
+    assert!(error_text(cx).contains("revoked"));
+}
+
+#[test]
+fn deep_proxy_chain_is_a_range_error() {
+    let mut cx = Cx::new();
+    let cx = &mut cx;
+    let proxy_ctor = global_fn(cx, &["Proxy"]);
+    let mut p = Value::Object(new_object(cx).unwrap());
+    for _ in 0..100_000 {
+        let h = Value::Object(new_object(cx).unwrap());
+        p = construct(cx, &proxy_ctor, &[p, h], &Value::Undefined).unwrap();
+    }
+    let k = cx.intern("x");
+    assert!(ops::get_v(cx, &p, k).is_err());
+    assert_eq!(
+        error_text(cx),
+        "RangeError: Maximum call stack size exceeded"
+    );
+    assert_eq!(cx.depth, 0);
+}
+
+#[test]
+fn proxy_own_keys_invariants() {
+    let mut cx = Cx::new();
+    let cx = &mut cx;
+    let proxy_ctor = global_fn(cx, &["Proxy"]);
+    let target = new_object(cx).unwrap();
+    let a = cx.intern("a");
+    ops::define_property_or_throw(cx, &target, a, PropertyDescriptor::data(Value::Int(1), 0))
+        .unwrap();
+    let handler = new_object(cx).unwrap();
+    let keys_trap = host_fn(cx, |cx, _, _| {
+        let b = Value::String(cx.new_string("b").unwrap());
+        Ok(Value::Object(create_array_from_list(cx, &[b]).unwrap()))
+    });
+    let ok = cx.intern("ownKeys");
+    set(cx, &handler, ok, keys_trap, true).unwrap();
+    let p = construct(
+        cx,
+        &proxy_ctor,
+        &[Value::Object(target), Value::Object(handler)],
+        &Value::Undefined,
+    )
+    .unwrap();
+    let Value::Object(po) = p else { panic!() };
+    // "a" is non-configurable on the target but missing from the trap result.
+    assert!(po.own_property_keys(cx).is_err());
+    assert!(error_text(cx).contains("non-configurable key"));
+}
