@@ -199,7 +199,13 @@ impl Obj {
         loop {
             let getter = match exotic(&o) {
                 Exotic::Proxy => return proxy::get(cx, &o, key, receiver),
-                Exotic::String | Exotic::Array if key == Atom::Length || key.is_index() => {
+                Exotic::Array if key == Atom::Length => {
+                    if let ObjectData::Array(a) = o.borrow().class {
+                        return Ok(Value::number(a.length as f64));
+                    }
+                    None
+                }
+                Exotic::String if key == Atom::Length || key.is_index() => {
                     match o.get_own_property(cx, key)? {
                         Some(d) => {
                             if let Some(v) = d.value {
@@ -1075,4 +1081,53 @@ pub fn is_compatible_property_descriptor(
     current: Option<PropertyDescriptor>,
 ) -> JsResult<bool> {
     validate_and_apply(cx, None, Atom::Empty, extensible, desc, current)
+}
+
+/// CreateUnmappedArgumentsObject. Spec: #sec-createunmappedargumentsobject
+pub fn create_unmapped_arguments_object(cx: &mut Cx, args: &[Value]) -> JsResult<Obj> {
+    let proto = cx.intrinsic_obj(Intrinsic::ObjectPrototype);
+    let o = Obj::new(cx, proto, ObjectData::Arguments)?;
+    define_value(
+        cx,
+        &o,
+        Atom::Length,
+        Value::number(args.len() as f64),
+        attrs::HIDDEN,
+    )?;
+    {
+        let mut b = o.borrow_mut();
+        b.reserve_elements(cx, args.len())?;
+        for v in args {
+            // Fresh extensible object: pushes stay dense (cannot return the value back).
+            let _ = b.try_push_element(cx, v.clone())?;
+        }
+    }
+    let values = cx.intrinsic(Intrinsic::ArrayProtoValues);
+    define_value(cx, &o, Atom::SYM_ITERATOR, values, attrs::HIDDEN)?;
+    let tte = cx.intrinsic_obj(Intrinsic::ThrowTypeError);
+    o.borrow_mut()
+        .add(cx, Atom::Callee, PropValue::Accessor(tte.clone(), tte), 0)?;
+    Ok(o)
+}
+
+/// StringCreate(value, prototype). Spec: #sec-stringcreate
+pub fn string_create(
+    cx: &mut Cx,
+    s: crate::strings::JsString,
+    proto: Option<Obj>,
+) -> JsResult<Obj> {
+    let proto = match proto {
+        Some(p) => Some(p),
+        None => cx.intrinsic_obj(Intrinsic::StringPrototype),
+    };
+    Obj::new(cx, proto, ObjectData::String(s))
+}
+
+/// An object with Annex B [[IsHTMLDDA]] (test262's `$262.IsHTMLDDA`): typeof "undefined",
+/// falsy, `== null`; calling it returns null. Spec: #sec-IsHTMLDDA-internal-slot
+pub fn new_htmldda_object(cx: &mut Cx) -> JsResult<Obj> {
+    let f: super::HostFn = std::rc::Rc::new(|_: &mut Cx, _: &Value, _: &[Value]| Ok(Value::Null));
+    let o = super::function::new_host_function(cx, "IsHTMLDDA", 0, f)?;
+    o.borrow_mut().htmldda = true;
+    Ok(o)
 }

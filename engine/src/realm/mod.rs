@@ -178,6 +178,28 @@ impl Cx {
         crate::builtins::init_realm(self)
     }
 
+    /// Creates another realm of this runtime with all its builtins (test262's
+    /// `$262.createRealm`, QuickJS's `JS_NewContext`). The current realm stays current; use
+    /// [`Cx::swap_realm`] to run code in the new one. Values flow freely between realms of
+    /// one runtime. (Functions do not yet record their realm: GetFunctionRealm answers the
+    /// current realm.)
+    pub fn new_realm(&mut self) -> JsResult<Box<Realm>> {
+        let global = Obj::bootstrap(&self.heap);
+        let fresh = Box::new(Realm {
+            intrinsics: Vec::new(),
+            global,
+        });
+        let old = std::mem::replace(&mut self.realm, fresh);
+        let r = self.init_realm();
+        let new = std::mem::replace(&mut self.realm, old);
+        r.map(|()| new)
+    }
+
+    /// Makes `other` the current realm and returns the previous one in its place.
+    pub fn swap_realm(&mut self, other: &mut Box<Realm>) {
+        std::mem::swap(&mut self.realm, other);
+    }
+
     /// The intrinsic of the current realm.
     #[inline]
     pub fn intrinsic(&self, i: Intrinsic) -> Value {

@@ -412,3 +412,38 @@ fn proxy_own_keys_invariants() {
     assert!(po.own_property_keys(cx).is_err());
     assert!(error_text(cx).contains("non-configurable key"));
 }
+
+#[test]
+fn arguments_htmldda_and_realms() {
+    let mut cx = Cx::new();
+    let cx = &mut cx;
+    let args = ops::create_unmapped_arguments_object(cx, &[Value::Int(1), Value::Int(2)]).unwrap();
+    assert!(matches!(
+        get(cx, &args, Atom::Length).unwrap(),
+        Value::Int(2)
+    ));
+    assert!(matches!(
+        get(cx, &args, Atom::from_index(1).unwrap()).unwrap(),
+        Value::Int(2)
+    ));
+    assert!(get(cx, &args, Atom::Callee).is_err());
+    let _ = cx.take_exception();
+    let ts = global_fn(cx, &["Object", "prototype", "toString"]);
+    let r = call(cx, &ts, &Value::Object(args), &[]).unwrap();
+    assert_eq!(str_of(cx, &r), "[object Arguments]");
+
+    let dda = Value::Object(ops::new_htmldda_object(cx).unwrap());
+    assert_eq!(dda.type_of(), "undefined");
+    assert!(!dda.to_boolean());
+    assert!(crate::value::ops::loose_equals(cx, &dda, &Value::Null).unwrap());
+    assert!(call(cx, &dda, &Value::Undefined, &[]).unwrap().is_null());
+
+    // A second realm has distinct intrinsics; swapping makes it current.
+    let obj1 = global_fn(cx, &["Object"]);
+    let mut other = cx.new_realm().unwrap();
+    cx.swap_realm(&mut other);
+    let obj2 = global_fn(cx, &["Object"]);
+    cx.swap_realm(&mut other);
+    assert!(!crate::value::same_value(&obj1, &obj2));
+    assert!(crate::value::same_value(&obj1, &global_fn(cx, &["Object"])));
+}

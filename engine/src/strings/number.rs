@@ -414,3 +414,120 @@ mod tests {
         assert_eq!(s2n("0x20000000000003"), 9007199254740996.0);
     }
 }
+
+/// Number.prototype.toFixed's result for finite `x` with `f` in 0..=100 (the caller handles
+/// the range check, NaN and |x| ≥ 10^21). Spec: #sec-number.prototype.tofixed steps 6-11
+pub fn to_fixed(x: f64, f: u32) -> String {
+    if x.abs() >= 1e21 || !x.is_finite() {
+        return number_to_string(x);
+    }
+    let neg = x < 0.0;
+    let digits = fixed_digits(x.abs(), f);
+    let mut m = if digits == "0" {
+        "0".to_string()
+    } else {
+        digits
+    };
+    if f != 0 {
+        let k = m.len();
+        if k <= f as usize {
+            m = "0".repeat(f as usize + 1 - k) + &m;
+        }
+        let split = m.len() - f as usize;
+        m = format!("{}.{}", &m[..split], &m[split..]);
+    }
+    // -0 and values rounding to zero keep the sign of x (spec: x < 0 → "-").
+    if neg && x != 0.0 {
+        format!("-{m}")
+    } else {
+        m
+    }
+}
+
+/// Number.prototype.toExponential for finite `x`; `f = None` means as many digits as
+/// needed. Spec: #sec-number.prototype.toexponential steps 10-15
+pub fn to_exponential(x: f64, f: Option<u32>) -> String {
+    let neg = x < 0.0;
+    let v = x.abs();
+    let (digits, e) = if v == 0.0 {
+        ("0".repeat(f.unwrap_or(0) as usize + 1), 0)
+    } else {
+        match f {
+            Some(f) => precision_digits(v, f + 1),
+            None => shortest_digits(v),
+        }
+    };
+    let mut m = digits[..1].to_string();
+    if digits.len() > 1 {
+        m.push('.');
+        m.push_str(&digits[1..]);
+    }
+    let sign = if e >= 0 { '+' } else { '-' };
+    let s = format!("{m}e{sign}{}", e.abs());
+    if neg {
+        format!("-{s}")
+    } else {
+        s
+    }
+}
+
+/// Number.prototype.toPrecision for finite `x` and `p` in 1..=100.
+/// Spec: #sec-number.prototype.toprecision steps 8-13
+pub fn to_precision(x: f64, p: u32) -> String {
+    let neg = x < 0.0;
+    let v = x.abs();
+    let (digits, e) = if v == 0.0 {
+        ("0".repeat(p as usize), 0)
+    } else {
+        precision_digits(v, p)
+    };
+    let body = if e < -6 || e >= p as i32 {
+        // Exponential notation.
+        let mut m = digits[..1].to_string();
+        if p > 1 {
+            m.push('.');
+            m.push_str(&digits[1..]);
+        }
+        let sign = if e >= 0 { '+' } else { '-' };
+        format!("{m}e{sign}{}", e.abs())
+    } else if e == p as i32 - 1 {
+        digits
+    } else if e >= 0 {
+        let split = e as usize + 1;
+        format!("{}.{}", &digits[..split], &digits[split..])
+    } else {
+        format!("0.{}{}", "0".repeat((-(e + 1)) as usize), digits)
+    };
+    if neg {
+        format!("-{body}")
+    } else {
+        body
+    }
+}
+
+#[cfg(test)]
+mod format_tests {
+    use super::*;
+
+    #[test]
+    fn fixed_exponential_precision() {
+        assert_eq!(to_fixed(1.45, 1), "1.4");
+        assert_eq!(to_fixed(0.5, 0), "1");
+        assert_eq!(to_fixed(-1.5, 0), "-2");
+        assert_eq!(to_fixed(0.000001, 2), "0.00");
+        assert_eq!(to_fixed(-0.0000001, 2), "-0.00");
+        assert_eq!(to_fixed(1000000000000000128.0, 0), "1000000000000000128");
+        assert_eq!(to_fixed(123.456, 10), "123.4560000000");
+        assert_eq!(to_exponential(123456.0, Some(2)), "1.23e+5");
+        assert_eq!(to_exponential(0.00015, None), "1.5e-4");
+        assert_eq!(to_exponential(0.0, Some(2)), "0.00e+0");
+        assert_eq!(to_exponential(-1.0, None), "-1e+0");
+        assert_eq!(to_precision(123.456, 2), "1.2e+2");
+        assert_eq!(to_precision(0.000123, 2), "0.00012");
+        assert_eq!(to_precision(123.456, 4), "123.5");
+        assert_eq!(to_precision(1e21, 3), "1.00e+21");
+        assert_eq!(to_precision(0.0, 3), "0.00");
+        assert_eq!(to_precision(1.0e-7, 1), "1e-7");
+        assert_eq!(to_precision(100.0, 3), "100");
+    }
+}
