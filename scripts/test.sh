@@ -37,12 +37,16 @@ cargo build -p qjs-engine --target wasm32-unknown-unknown
 step "clippy"
 cargo clippy --workspace --all-targets -- -D warnings
 
+# Tests and test262 use the `test-opt` profile (release optimisations without fat LTO, with
+# debug assertions): the engine runs fast and wasmtime/cranelift are built once, optimised,
+# instead of twice (debug for tests, fat-LTO release for the runner). Measured: a fat-LTO
+# release build of wasmtime alone ran past 8 minutes on the shared 2-core machine.
 step "tests (native and qjs.wasm under wasmtime)"
-QJS_WASM="$CARGO_TARGET_DIR/wasm32-wasip1/release/qjs.wasm" cargo test --workspace
+QJS_WASM="$CARGO_TARGET_DIR/wasm32-wasip1/release/qjs.wasm" cargo test --workspace --profile test-opt
 
 if [[ $quick == 0 ]]; then
   step "test262 (against tests/test262/known-failures.txt)"
-  cargo run --release -p qjs-tests --bin test262
+  cargo run --profile test-opt -p qjs-tests --bin test262
 fi
 
 step "done"

@@ -156,7 +156,7 @@ fn run(args: &Args) -> Result<i32, String> {
         "--time-limit".to_string(),
         args.time_limit.as_millis().to_string(),
     ];
-    let watchdog = args.time_limit * 3 + Duration::from_secs(20);
+    let watchdog = args.time_limit + Duration::from_secs(10);
     let mut done = 0usize;
     let mut failed = 0usize;
     let mut last_report = Instant::now();
