@@ -328,6 +328,13 @@ impl Heap {
         self.st().charge(bytes)
     }
 
+    /// Charges without checking the limit (memory that is already allocated, e.g. atoms
+    /// interned by the parser); the next checked charge sees the total.
+    pub fn force_charge(&self, bytes: usize) {
+        let s = self.st();
+        s.bytes.set(s.bytes.get().saturating_add(bytes));
+    }
+
     /// Refunds bytes charged with [`Heap::charge`].
     #[inline]
     pub fn refund(&self, bytes: usize) {

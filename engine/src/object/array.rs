@@ -187,8 +187,7 @@ pub fn array_set_length(cx: &mut Cx, o: &Obj, desc: PropertyDescriptor) -> JsRes
     let mut sparse: Vec<(u32, Atom)> = {
         let b = o.borrow();
         b.shape()
-            .props()
-            .iter()
+            .live_props()
             .filter_map(|p| {
                 array_index(cx, p.key)
                     .filter(|&i| i >= new_len)

@@ -457,7 +457,7 @@ impl JsObject {
     pub fn stored_keys(&self) -> impl Iterator<Item = Atom> + '_ {
         (0..self.elements.len() as u32)
             .filter_map(Atom::from_index)
-            .chain(self.shape.props().iter().map(|p| p.key))
+            .chain(self.shape.live_props().map(|p| p.key))
     }
 
     /// Number of stored named (shape) properties.
@@ -542,7 +542,11 @@ impl JsObject {
         } else {
             flags & !attrs::ACCESSOR
         };
-        if !self.shape.is_dictionary() && self.shape.len() >= shape::MAX_SHARED_PROPS {
+        // Index keys never enter the shared transition tree (arrays filled out of order
+        // would create one shape per index, O(n^2)); many named keys go private too.
+        if !self.shape.is_dictionary()
+            && (self.shape.len() >= shape::MAX_SHARED_PROPS || key.is_index())
+        {
             self.make_dictionary(cx)?;
         }
         if self.shape.is_dictionary() {
@@ -579,9 +583,9 @@ impl JsObject {
             if self.elements.len() == self.elements.capacity() {
                 return; // would need an uncharged allocation; stay sparse for this key
             }
-            let v = match self.slots.remove(slot as usize) {
-                PropValue::Data(v) => v,
-                PropValue::Accessor(..) => return,
+            let v = match self.slots.get_mut(slot as usize) {
+                Some(PropValue::Data(v)) => std::mem::take(v),
+                _ => return,
             };
             if let Some(d) = self.dict() {
                 d.dict_remove(slot);
@@ -670,13 +674,34 @@ impl JsObject {
                 if let Some(d) = self.dict() {
                     d.dict_remove(s);
                 }
-                if (s as usize) < self.slots.len() {
-                    let old = self.slots.remove(s as usize);
-                    drop(old);
+                let old = self
+                    .slots
+                    .get_mut(s as usize)
+                    .map(|v| std::mem::replace(v, PropValue::Data(Value::Undefined)));
+                if self.shape.needs_compaction() {
+                    self.compact();
                 }
+                drop(old);
                 Ok(())
             }
         }
+    }
+
+    /// Drops dictionary tombstones and the matching slots (keeps capacity, so the charge is
+    /// unchanged).
+    fn compact(&mut self) {
+        let Some(d) = self.dict() else { return };
+        let keep = d.dict_compact();
+        let old = std::mem::take(&mut self.slots);
+        // Reuse the allocation size: the new vector gets the old capacity (already charged).
+        let mut fresh = Vec::with_capacity(old.capacity());
+        let mut old: Vec<Option<PropValue>> = old.into_iter().map(Some).collect();
+        for i in keep {
+            if let Some(v) = old.get_mut(i as usize).and_then(Option::take) {
+                fresh.push(v);
+            }
+        }
+        self.slots = fresh;
     }
 
     /// Truncates dense elements to `len` (array length shrink fast path).

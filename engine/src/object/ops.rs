@@ -400,7 +400,7 @@ fn ordinary_own_property_keys(cx: &mut Cx, o: &Obj, e: Exotic) -> JsResult<Vec<A
         strings.push(Atom::Length);
     }
     let mut sort_needed = false;
-    for p in b.shape().props() {
+    for p in b.shape().live_props() {
         let k = p.key;
         if let Some(i) = k.as_index() {
             ints.push((i, k));

@@ -29,6 +29,8 @@ pub mod attrs {
     pub const DEFAULT: u8 = WRITABLE | ENUMERABLE | CONFIGURABLE;
     /// writable + configurable: builtin methods.
     pub const HIDDEN: u8 = WRITABLE | CONFIGURABLE;
+    /// Dictionary shapes only: a deleted entry (tombstone) whose slot is unused.
+    pub const DELETED: u8 = 0x80;
 }
 
 /// Objects with more named properties than this switch to a dictionary shape.
@@ -44,6 +46,8 @@ pub struct ShapeProp {
 
 pub struct Shape {
     props: Vec<ShapeProp>,
+    /// Tombstones in `props` (dictionary shapes).
+    deleted: u32,
     index: Option<HashMap<Atom, u32>>,
     dictionary: bool,
     transitions: RefCell<HashMap<(Atom, u8), Weak<Shape>>>,
@@ -54,15 +58,25 @@ impl Shape {
     pub fn root() -> Rc<Shape> {
         Rc::new(Shape {
             props: Vec::new(),
+            deleted: 0,
             index: None,
             dictionary: false,
             transitions: RefCell::new(HashMap::new()),
         })
     }
 
+    /// All entries, including tombstones (flag [`attrs::DELETED`]): index = slot.
     #[inline]
     pub fn props(&self) -> &[ShapeProp] {
         &self.props
+    }
+    /// The live properties in creation order.
+    pub fn live_props(&self) -> impl Iterator<Item = &ShapeProp> + '_ {
+        self.props.iter().filter(|p| p.flags & attrs::DELETED == 0)
+    }
+    /// True when enough entries are tombstones that the owner should compact.
+    pub fn needs_compaction(&self) -> bool {
+        self.deleted > 8 && self.deleted as usize * 2 > self.props.len()
     }
     #[inline]
     pub fn len(&self) -> usize {
@@ -125,6 +139,7 @@ impl Shape {
         let index = Self::build_index(&props);
         let child = Rc::new(Shape {
             props,
+            deleted: 0,
             index,
             dictionary: false,
             transitions: RefCell::new(HashMap::new()),
@@ -143,6 +158,7 @@ impl Shape {
         let index = Self::build_index(&props);
         Shape {
             props,
+            deleted: 0,
             index,
             dictionary: true,
             transitions: RefCell::new(HashMap::new()),
@@ -161,10 +177,29 @@ impl Shape {
         }
     }
 
-    /// Dictionary only: removes the property at `slot` (later slots shift down by one).
+    /// Dictionary only: turns the entry at `slot` into a tombstone (slots do not move).
     pub fn dict_remove(&mut self, slot: u32) {
-        self.props.remove(slot as usize);
+        if let Some(p) = self.props.get_mut(slot as usize) {
+            if p.flags & attrs::DELETED == 0 {
+                p.flags = attrs::DELETED;
+                self.deleted += 1;
+                if let Some(m) = &mut self.index {
+                    m.remove(&p.key);
+                }
+            }
+        }
+    }
+
+    /// Dictionary only: drops tombstones; returns the surviving old slot numbers in order
+    /// (the owner compacts its slot vector the same way).
+    pub fn dict_compact(&mut self) -> Vec<u32> {
+        let keep: Vec<u32> = (0..self.props.len() as u32)
+            .filter(|&i| self.props[i as usize].flags & attrs::DELETED == 0)
+            .collect();
+        self.props.retain(|p| p.flags & attrs::DELETED == 0);
+        self.deleted = 0;
         self.index = Self::build_index(&self.props);
+        keep
     }
 
     /// Dictionary only: changes the flags at `slot`.

@@ -134,6 +134,8 @@ pub struct Cx {
     /// The root of the shape tree.
     pub root_shape: Rc<Shape>,
     pub atoms: AtomTable,
+    /// Atom-table bytes already charged to the heap (atoms live as long as the runtime).
+    atom_bytes_charged: usize,
     /// Set while the OOM error itself is being built (it may exceed the limit briefly).
     in_oom: bool,
     pub heap: Heap,
@@ -164,6 +166,7 @@ impl Cx {
             root_shape: Shape::root(),
             atoms,
             in_oom: false,
+            atom_bytes_charged: 0,
             heap,
         };
         // Invariant: a fresh runtime has no memory limit, so realm creation cannot fail
@@ -402,16 +405,40 @@ impl Cx {
     /// Interns a JS string as an atom.
     pub fn intern_string(&mut self, s: &JsString) -> Atom {
         let v = s.view();
-        match v.units() {
+        let a = match v.units() {
             crate::strings::Units::Utf16(u) => self.atoms.intern_utf16(u),
             crate::strings::Units::Latin1(b) => {
                 let u: Vec<u16> = b.iter().map(|&c| c as u16).collect();
                 self.atoms.intern_utf16(&u)
             }
-        }
+        };
+        drop(v);
+        self.charge_atoms();
+        a
     }
     pub fn intern(&mut self, s: &str) -> Atom {
-        self.atoms.intern(s)
+        let a = self.atoms.intern(s);
+        self.charge_atoms();
+        a
+    }
+    /// A new symbol atom (Symbol(description)).
+    pub fn new_symbol(&mut self, description: Option<&JsString>) -> Atom {
+        let a = match description {
+            Some(d) => self.atoms.new_symbol(Some(&d.to_utf16())),
+            None => self.atoms.new_symbol(None),
+        };
+        self.charge_atoms();
+        a
+    }
+    /// Charges atom-table growth (from interning here or by the parser) to the heap. Atoms
+    /// are never freed before the runtime, so this is never refunded; it makes a script
+    /// that interns without bound hit the memory limit.
+    pub fn charge_atoms(&mut self) {
+        let b = self.atoms.allocated_bytes();
+        if b > self.atom_bytes_charged {
+            self.heap.force_charge(b - self.atom_bytes_charged);
+            self.atom_bytes_charged = b;
+        }
     }
     /// The text of an atom for messages.
     pub fn atom_name(&self, a: Atom) -> String {

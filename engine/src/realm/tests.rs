@@ -248,10 +248,10 @@ fn out_of_memory_is_catchable_and_recoverable() {
 fn cycles_of_objects_are_collected_and_accounting_returns() {
     let mut cx = Cx::new();
     let cx = &mut cx;
+    let k = cx.intern("other");
     cx.heap.collect();
     let before = cx.heap.usage();
     {
-        let k = cx.intern("other");
         for _ in 0..1000 {
             let a = new_object(cx).unwrap();
             let b = new_object(cx).unwrap();
@@ -446,4 +446,49 @@ fn arguments_htmldda_and_realms() {
     cx.swap_realm(&mut other);
     assert!(!crate::value::same_value(&obj1, &obj2));
     assert!(crate::value::same_value(&obj1, &global_fn(cx, &["Object"])));
+}
+
+#[test]
+fn many_deletes_and_backward_fills_stay_linear() {
+    let mut cx = Cx::new();
+    let cx = &mut cx;
+    let n = 20_000;
+    let o = new_object(cx).unwrap();
+    let keys: Vec<Atom> = (0..n).map(|i| cx.intern(&format!("k{i}"))).collect();
+    for &k in &keys {
+        set(cx, &o, k, Value::Int(1), true).unwrap();
+    }
+    for &k in &keys[..n - 10] {
+        assert!(o.delete(cx, k).unwrap());
+    }
+    let left = o.own_property_keys(cx).unwrap();
+    assert_eq!(left.len(), 10);
+    assert_eq!(left[0], keys[n - 10]);
+    assert!(matches!(get(cx, &o, keys[n - 1]).unwrap(), Value::Int(1)));
+    // Re-adding a deleted key puts it last.
+    set(cx, &o, keys[0], Value::Int(2), true).unwrap();
+    assert_eq!(*o.own_property_keys(cx).unwrap().last().unwrap(), keys[0]);
+    // An array filled from the end.
+    let a = create_array_from_list(cx, &[]).unwrap();
+    for i in (0..n as u32).rev() {
+        set(
+            cx,
+            &a,
+            Atom::from_index(i).unwrap(),
+            Value::Int(i as i32),
+            true,
+        )
+        .unwrap();
+    }
+    assert!(matches!(
+        get(cx, &a, Atom::Length).unwrap(),
+        Value::Int(20_000)
+    ));
+    assert!(matches!(
+        get(cx, &a, Atom::from_index(123).unwrap()).unwrap(),
+        Value::Int(123)
+    ));
+    let ks = a.own_property_keys(cx).unwrap();
+    assert_eq!(ks[0], Atom::from_index(0).unwrap());
+    assert_eq!(ks.len(), n + 1);
 }
