@@ -1,0 +1,850 @@
+//! Code generation for statements: blocks and their lexical scopes, declarations, loops
+//! (with per-iteration `let` cells), for-in/for-of/for-await with iterator closing, switch,
+//! labels, break/continue/return through `finally` (inlined) and iterators, try/catch,
+//! `with`, and the completion value of scripts and eval code.
+//!
+//! Invariant: the operand stack is empty at statement boundaries (loop state lives in
+//! temporary locals), so a jump out of any statement needs no stack cleanup.
+
+use super::ir::{Access, Ir, LabelId};
+use super::scope;
+use super::{CResult, Compiler, ScopeKind};
+use crate::ast::{
+    CatchClause, ForHead, ForInit, Pattern, PatternKind, Stmt, StmtKind, SwitchCase, VarDecl,
+    VarKind,
+};
+use crate::atoms::Atom;
+use crate::bytecode::{BindingKind, FunctionKind, Op};
+
+/// An entry of the control-flow stack.
+pub(crate) enum Control<'ast> {
+    Loop {
+        labels: Vec<Atom>,
+        brk: LabelId,
+        cont: LabelId,
+        /// for-of iterator temporaries (iter, next, async) to close on exit.
+        iter: Option<(u16, u16, bool)>,
+    },
+    /// A labeled statement or a switch (`is_switch`: target of unlabeled break).
+    Block { labels: Vec<Atom>, brk: LabelId, is_switch: bool },
+    /// A protected range (catch handler or iterator-close handler).
+    Try { handler: u32, target: LabelId },
+    /// A `finally` block and the handler protecting the try/catch blocks.
+    Finally { body: &'ast [Stmt], handler: u32, target: LabelId },
+}
+
+impl<'ast> Compiler<'_, 'ast> {
+    pub(crate) fn new_handler(&mut self) -> u32 {
+        let f = self.f();
+        f.next_handler += 1;
+        f.next_handler - 1
+    }
+
+    pub(crate) fn stmts(&mut self, stmts: &'ast [Stmt]) -> CResult<()> {
+        for s in stmts {
+            self.stmt(s)?;
+        }
+        Ok(())
+    }
+
+    /// A statement list in its own block scope (block, catch body, ...).
+    pub(crate) fn block(&mut self, stmts: &'ast [Stmt]) -> CResult<()> {
+        let saved = self.scope;
+        self.enter_lexical_scope(stmts, true)?;
+        let r = self.stmts(stmts);
+        self.scope = saved;
+        r
+    }
+
+    /// Declares the lexical bindings of `stmts` in a new block scope (if any), enters it and
+    /// instantiates block-level functions.
+    pub(crate) fn enter_lexical_scope(&mut self, stmts: &'ast [Stmt], functions: bool) -> CResult<()> {
+        let mut lex = Vec::new();
+        scope::lexical(stmts, functions, &mut lex);
+        if lex.is_empty() {
+            return Ok(());
+        }
+        let s = self.new_scope(ScopeKind::Block);
+        for l in &lex {
+            let v = self.declare(s, l.name, l.kind)?;
+            if l.function.is_some() {
+                self.vars[v].tdz = false;
+            }
+        }
+        self.scope = s;
+        self.emit(Ir::EnterScope(s));
+        for l in &lex {
+            if let Some(f) = l.function {
+                self.function_value(f, None)?;
+                let v = self.lookup_in(s, l.name);
+                if let Some(v) = v {
+                    self.emit(Ir::VarId(Access::Init, v));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    pub(crate) fn lookup_in(&self, scope: usize, name: Atom) -> Option<usize> {
+        self.scopes[scope].names.iter().find(|(n, _)| *n == name).map(|&(_, v)| v)
+    }
+
+    fn set_completion_undefined(&mut self) {
+        if let Some(c) = self.funcs[self.cur].completion {
+            self.emit(Ir::Op(Op::PushUndefined, 0, 0));
+            self.emit(Ir::VarId(Access::Init, c));
+        }
+    }
+
+    pub(crate) fn stmt(&mut self, s: &'ast Stmt) -> CResult<()> {
+        self.enter(s.span)?;
+        let r = self.stmt_inner(s);
+        self.leave();
+        r
+    }
+
+    fn stmt_inner(&mut self, s: &'ast Stmt) -> CResult<()> {
+        match &s.kind {
+            StmtKind::Empty => {}
+            StmtKind::Debugger => self.emit(Ir::Op(Op::Debugger, 0, 0)),
+            StmtKind::Expr(e) => {
+                self.expr(e)?;
+                match self.funcs[self.cur].completion {
+                    Some(c) => self.emit(Ir::VarId(Access::Init, c)),
+                    None => self.emit(Ir::Op(Op::Drop, 0, 0)),
+                }
+            }
+            StmtKind::Block(b) => self.block(b)?,
+            StmtKind::VarDecl(d) => self.var_decl(d)?,
+            StmtKind::FunctionDecl(f) => {
+                // Hoisted; Annex B: copy the block binding to the var binding here.
+                let key = &**f as *const _ as usize;
+                if self.funcs[self.cur].annex_b.contains(&key) {
+                    if let Some(id) = &f.id {
+                        self.emit(Ir::Var(Access::Get, id.name, self.scope));
+                        let vs = self.funcs[self.cur].var_scope;
+                        self.emit(Ir::Var(Access::Put, id.name, vs));
+                    }
+                }
+            }
+            StmtKind::ClassDecl(c) => {
+                self.class(c, None)?;
+                if let Some(id) = &c.id {
+                    self.init_binding(id.name)?;
+                }
+            }
+            StmtKind::If { test, consequent, alternate } => {
+                self.set_completion_undefined();
+                let else_l = self.new_label();
+                self.cond_jump(test, false, else_l)?;
+                self.sub_stmt(consequent)?;
+                match alternate {
+                    Some(a) => {
+                        let end = self.new_label();
+                        self.emit(Ir::Jump(Op::Goto, end));
+                        self.emit(Ir::Label(else_l));
+                        self.sub_stmt(a)?;
+                        self.emit(Ir::Label(end));
+                    }
+                    None => self.emit(Ir::Label(else_l)),
+                }
+            }
+            StmtKind::While { test, body } => {
+                self.set_completion_undefined();
+                let (brk, cont) = (self.new_label(), self.new_label());
+                self.emit(Ir::Label(cont));
+                self.cond_jump(test, false, brk)?;
+                self.loop_body(body, brk, cont, Vec::new(), None)?;
+                self.emit(Ir::Jump(Op::Goto, cont));
+                self.emit(Ir::Label(brk));
+            }
+            StmtKind::DoWhile { body, test } => {
+                self.set_completion_undefined();
+                let (top, brk, cont) = (self.new_label(), self.new_label(), self.new_label());
+                self.emit(Ir::Label(top));
+                self.loop_body(body, brk, cont, Vec::new(), None)?;
+                self.emit(Ir::Label(cont));
+                self.cond_jump(test, true, top)?;
+                self.emit(Ir::Label(brk));
+            }
+            StmtKind::For { init, test, update, body } => {
+                self.set_completion_undefined();
+                self.for_stmt(init.as_ref(), test.as_deref(), update.as_deref(), body, Vec::new())?;
+            }
+            StmtKind::ForIn { left, right, body } => {
+                self.set_completion_undefined();
+                self.for_in(left, right, body, Vec::new())?;
+            }
+            StmtKind::ForOf { left, right, body, is_await } => {
+                self.set_completion_undefined();
+                self.for_of(left, right, body, *is_await, Vec::new())?;
+            }
+            StmtKind::Return(arg) => {
+                match arg {
+                    Some(e) => self.expr(e)?,
+                    None => self.emit(Ir::Op(Op::PushUndefined, 0, 0)),
+                }
+                self.return_value(arg.is_none())?;
+            }
+            StmtKind::Break(label) => self.break_continue(label.map(|l| l.name), false, s)?,
+            StmtKind::Continue(label) => self.break_continue(label.map(|l| l.name), true, s)?,
+            StmtKind::Throw(e) => {
+                self.expr(e)?;
+                self.pos(s.span.start);
+                self.emit(Ir::Op(Op::Throw, 0, 0));
+            }
+            StmtKind::Try { block, handler, finalizer } => {
+                self.set_completion_undefined();
+                self.try_stmt(block, handler.as_ref(), finalizer.as_deref())?;
+            }
+            StmtKind::Switch { discriminant, cases } => {
+                self.set_completion_undefined();
+                self.switch(discriminant, cases, Vec::new())?;
+            }
+            StmtKind::Labeled { .. } => self.labeled(s)?,
+            StmtKind::With { object, body } => {
+                self.set_completion_undefined();
+                self.expr(object)?;
+                self.emit(Ir::Op(Op::ToObject, 0, 0));
+                let w = self.hidden.with;
+                let ws = self.new_scope(ScopeKind::Block);
+                let v = self.declare(ws, w, BindingKind::Hidden)?;
+                // A fresh binding per `with` (the scope is entered once per execution).
+                let saved = self.scope;
+                self.scope = ws;
+                self.emit(Ir::EnterScope(ws));
+                self.emit(Ir::VarId(Access::Init, v));
+                let body_scope = self.new_scope(ScopeKind::With(v));
+                self.scope = body_scope;
+                let r = self.sub_stmt(body);
+                self.scope = saved;
+                r?;
+            }
+            StmtKind::Import(_) => {}
+            StmtKind::Export(e) => self.export_stmt(e)?,
+        }
+        Ok(())
+    }
+
+    /// The body of if/loops/labels: a single statement (a function declaration there is an
+    /// Annex B.3.3 sloppy-mode form and gets its own block scope).
+    fn sub_stmt(&mut self, s: &'ast Stmt) -> CResult<()> {
+        if let StmtKind::FunctionDecl(_) = &s.kind {
+            return self.block(std::slice::from_ref(s));
+        }
+        self.stmt(s)
+    }
+
+    /// Initializes the binding `name` visible from the current scope with the value on the
+    /// stack (let/const/class declarations).
+    pub(crate) fn init_binding(&mut self, name: Atom) -> CResult<()> {
+        self.emit(Ir::Var(Access::Init, name, self.scope));
+        Ok(())
+    }
+
+    fn var_decl(&mut self, d: &'ast VarDecl) -> CResult<()> {
+        for decl in &d.decls {
+            match (&decl.init, d.kind) {
+                (None, VarKind::Var) => {}
+                (None, _) => {
+                    // `let x;` initializes to undefined.
+                    self.emit(Ir::Op(Op::PushUndefined, 0, 0));
+                    self.bind_pattern(&decl.target, d.kind)?;
+                }
+                (Some(init), _) => {
+                    self.named_expr(init, pattern_name(&decl.target))?;
+                    self.bind_pattern(&decl.target, d.kind)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Binds the value on the stack to a declaration pattern (var: PutValue; let/const:
+    /// initialization).
+    pub(crate) fn bind_pattern(&mut self, p: &'ast Pattern, kind: VarKind) -> CResult<()> {
+        let access = if kind == VarKind::Var { Access::Put } else { Access::Init };
+        self.pattern_assign(p, Some(access))
+    }
+
+    fn loop_body(
+        &mut self,
+        body: &'ast Stmt,
+        brk: LabelId,
+        cont: LabelId,
+        labels: Vec<Atom>,
+        iter: Option<(u16, u16, bool)>,
+    ) -> CResult<()> {
+        self.control.push(Control::Loop { labels, brk, cont, iter });
+        let r = self.sub_stmt(body);
+        self.control.pop();
+        r
+    }
+
+    fn labeled(&mut self, s: &'ast Stmt) -> CResult<()> {
+        // Collect the label set and find the labelled item.
+        let mut labels = Vec::new();
+        let mut cur = s;
+        while let StmtKind::Labeled { label, body } = &cur.kind {
+            labels.push(label.name);
+            cur = body;
+        }
+        match &cur.kind {
+            StmtKind::While { .. } | StmtKind::DoWhile { .. } => {
+                // Re-dispatch with labels: reuse the loop code paths below.
+                self.labeled_loop(cur, labels)
+            }
+            StmtKind::For { init, test, update, body } => {
+                self.set_completion_undefined();
+                self.for_stmt(init.as_ref(), test.as_deref(), update.as_deref(), body, labels)
+            }
+            StmtKind::ForIn { left, right, body } => {
+                self.set_completion_undefined();
+                self.for_in(left, right, body, labels)
+            }
+            StmtKind::ForOf { left, right, body, is_await } => {
+                self.set_completion_undefined();
+                self.for_of(left, right, body, *is_await, labels)
+            }
+            StmtKind::Switch { discriminant, cases } => {
+                self.set_completion_undefined();
+                self.switch(discriminant, cases, labels)
+            }
+            _ => {
+                let brk = self.new_label();
+                self.control.push(Control::Block { labels, brk, is_switch: false });
+                let r = self.sub_stmt(cur);
+                self.control.pop();
+                r?;
+                self.emit(Ir::Label(brk));
+                Ok(())
+            }
+        }
+    }
+
+    fn labeled_loop(&mut self, s: &'ast Stmt, labels: Vec<Atom>) -> CResult<()> {
+        self.set_completion_undefined();
+        match &s.kind {
+            StmtKind::While { test, body } => {
+                let (brk, cont) = (self.new_label(), self.new_label());
+                self.emit(Ir::Label(cont));
+                self.cond_jump(test, false, brk)?;
+                self.loop_body(body, brk, cont, labels, None)?;
+                self.emit(Ir::Jump(Op::Goto, cont));
+                self.emit(Ir::Label(brk));
+            }
+            StmtKind::DoWhile { body, test } => {
+                let (top, brk, cont) = (self.new_label(), self.new_label(), self.new_label());
+                self.emit(Ir::Label(top));
+                self.loop_body(body, brk, cont, labels, None)?;
+                self.emit(Ir::Label(cont));
+                self.cond_jump(test, true, top)?;
+                self.emit(Ir::Label(brk));
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn for_stmt(
+        &mut self,
+        init: Option<&'ast ForInit>,
+        test: Option<&'ast crate::ast::Expr>,
+        update: Option<&'ast crate::ast::Expr>,
+        body: &'ast Stmt,
+        labels: Vec<Atom>,
+    ) -> CResult<()> {
+        let saved = self.scope;
+        let mut loop_scope = None;
+        match init {
+            Some(ForInit::VarDecl(d)) if d.kind != VarKind::Var => {
+                let s = self.new_scope(ScopeKind::Block);
+                let kind = if d.kind == VarKind::Const { BindingKind::Const } else { BindingKind::Let };
+                let mut names = Vec::new();
+                for decl in &d.decls {
+                    scope::bound_names(&decl.target, &mut names);
+                }
+                for n in names {
+                    self.declare(s, n, kind)?;
+                }
+                self.scope = s;
+                self.emit(Ir::EnterScope(s));
+                self.var_decl(d)?;
+                if d.kind == VarKind::Let {
+                    loop_scope = Some(s);
+                }
+            }
+            Some(ForInit::VarDecl(d)) => self.var_decl(d)?,
+            Some(ForInit::Expr(e)) => {
+                self.expr(e)?;
+                self.emit(Ir::Op(Op::Drop, 0, 0));
+            }
+            None => {}
+        }
+        if let Some(s) = loop_scope {
+            self.emit(Ir::CopyScope(s));
+        }
+        let (top, brk, cont) = (self.new_label(), self.new_label(), self.new_label());
+        self.emit(Ir::Label(top));
+        if let Some(t) = test {
+            self.cond_jump(t, false, brk)?;
+        }
+        let r = self.loop_body(body, brk, cont, labels, None);
+        if r.is_err() {
+            self.scope = saved;
+            return r;
+        }
+        self.emit(Ir::Label(cont));
+        if let Some(s) = loop_scope {
+            self.emit(Ir::CopyScope(s));
+        }
+        if let Some(u) = update {
+            self.expr(u)?;
+            self.emit(Ir::Op(Op::Drop, 0, 0));
+        }
+        self.emit(Ir::Jump(Op::Goto, top));
+        self.emit(Ir::Label(brk));
+        self.scope = saved;
+        Ok(())
+    }
+
+    /// For a `for (let/const ... in/of` head: a TDZ scope for evaluating the right side.
+    fn head_tdz_scope(&mut self, left: &'ast ForHead) -> CResult<()> {
+        if let ForHead::VarDecl(d) = left {
+            if d.kind != VarKind::Var {
+                let mut names = Vec::new();
+                for decl in &d.decls {
+                    scope::bound_names(&decl.target, &mut names);
+                }
+                if !names.is_empty() {
+                    let s = self.new_scope(ScopeKind::Block);
+                    for n in names {
+                        self.declare(s, n, BindingKind::Let)?;
+                    }
+                    self.scope = s;
+                    self.emit(Ir::EnterScope(s));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Assigns the value on the stack to the for-in/of head, entering a fresh iteration scope
+    /// for lexical declarations.
+    fn for_head_assign(&mut self, left: &'ast ForHead) -> CResult<()> {
+        match left {
+            ForHead::VarDecl(d) => {
+                let Some(decl) = d.decls.first() else {
+                    self.emit(Ir::Op(Op::Drop, 0, 0));
+                    return Ok(());
+                };
+                if d.kind != VarKind::Var {
+                    let s = self.new_scope(ScopeKind::Block);
+                    let kind = if d.kind == VarKind::Const { BindingKind::Const } else { BindingKind::Let };
+                    let mut names = Vec::new();
+                    scope::bound_names(&decl.target, &mut names);
+                    for n in names {
+                        self.declare(s, n, kind)?;
+                    }
+                    self.scope = s;
+                    self.emit(Ir::EnterScope(s));
+                }
+                self.bind_pattern(&decl.target, d.kind)
+            }
+            ForHead::Pattern(p) => self.pattern_assign(p, None),
+        }
+    }
+
+    fn for_in(
+        &mut self,
+        left: &'ast ForHead,
+        right: &'ast crate::ast::Expr,
+        body: &'ast Stmt,
+        labels: Vec<Atom>,
+    ) -> CResult<()> {
+        let saved = self.scope;
+        // Annex B: `for (var x = init in o)`.
+        if let ForHead::VarDecl(d) = left {
+            if d.kind == VarKind::Var {
+                if let Some(decl) = d.decls.first() {
+                    if let Some(init) = &decl.init {
+                        self.named_expr(init, pattern_name(&decl.target))?;
+                        self.bind_pattern(&decl.target, VarKind::Var)?;
+                    }
+                }
+            }
+        }
+        self.head_tdz_scope(left)?;
+        self.expr(right)?;
+        self.scope = saved;
+        self.emit(Ir::Op(Op::ForInStart, 0, 0));
+        let e = self.temp()?;
+        self.emit(Ir::Op(Op::PutLoc, e as u32, 0));
+        let (brk, cont, done) = (self.new_label(), self.new_label(), self.new_label());
+        self.emit(Ir::Label(cont));
+        self.emit(Ir::Op(Op::GetLoc, e as u32, 0));
+        self.emit(Ir::Op(Op::ForInNext, 0, 0));
+        self.emit(Ir::Jump(Op::IfTrue, done));
+        self.for_head_assign(left)?;
+        let r = self.loop_body(body, brk, cont, labels, None);
+        self.scope = saved;
+        r?;
+        self.emit(Ir::Jump(Op::Goto, cont));
+        self.emit(Ir::Label(done));
+        self.emit(Ir::Op(Op::Drop, 0, 0));
+        self.emit(Ir::Label(brk));
+        self.free_temp(e);
+        Ok(())
+    }
+
+    fn for_of(
+        &mut self,
+        left: &'ast ForHead,
+        right: &'ast crate::ast::Expr,
+        body: &'ast Stmt,
+        is_await: bool,
+        labels: Vec<Atom>,
+    ) -> CResult<()> {
+        let saved = self.scope;
+        self.head_tdz_scope(left)?;
+        self.expr(right)?;
+        self.scope = saved;
+        self.pos(right.span.start);
+        self.emit(Ir::Op(Op::GetIterator, is_await as u32, 0));
+        let (it, nx) = (self.temp()?, self.temp()?);
+        self.emit(Ir::Op(Op::PutLoc, nx as u32, 0));
+        self.emit(Ir::Op(Op::PutLoc, it as u32, 0));
+        let (brk, cont, done, exc, end) =
+            (self.new_label(), self.new_label(), self.new_label(), self.new_label(), self.new_label());
+        self.emit(Ir::Label(cont));
+        self.emit(Ir::Op(Op::GetLoc, it as u32, 0));
+        self.emit(Ir::Op(Op::GetLoc, nx as u32, 0));
+        self.emit(Ir::Op(Op::IteratorNext, 0, 0));
+        if is_await {
+            self.emit(Ir::Op(Op::Await, 0, 0));
+        }
+        self.emit(Ir::Op(Op::IteratorGetValueDone, 0, 0));
+        self.emit(Ir::Jump(Op::IfTrue, done));
+        let h = self.new_handler();
+        self.emit(Ir::TryBegin(h, exc));
+        self.control.push(Control::Loop { labels, brk, cont, iter: Some((it, nx, is_await)) });
+        self.control.push(Control::Try { handler: h, target: exc });
+        let r = self.for_head_assign(left).and_then(|_| self.sub_stmt(body));
+        self.control.pop();
+        self.control.pop();
+        self.scope = saved;
+        r?;
+        self.emit(Ir::TryEnd(h));
+        self.emit(Ir::Jump(Op::Goto, cont));
+        // Exception from the head assignment or the body: close (errors ignored), rethrow.
+        self.emit(Ir::Label(exc));
+        let t = self.temp()?;
+        self.emit(Ir::Op(Op::PutLoc, t as u32, 0));
+        self.close_iterator_ignoring_errors(it, nx, is_await)?;
+        self.emit(Ir::Op(Op::GetLoc, t as u32, 0));
+        self.emit(Ir::Op(Op::Throw, 0, 0));
+        self.free_temp(t);
+        // Normal completion.
+        self.emit(Ir::Label(done));
+        self.emit(Ir::Op(Op::Drop, 0, 0));
+        self.emit(Ir::Jump(Op::Goto, end));
+        // break: close the iterator.
+        self.emit(Ir::Label(brk));
+        self.close_iterator(it, nx, is_await);
+        self.emit(Ir::Label(end));
+        self.free_temp(it);
+        self.free_temp(nx);
+        Ok(())
+    }
+
+    /// IteratorClose with a normal completion (result checked).
+    pub(crate) fn close_iterator(&mut self, it: u16, nx: u16, is_await: bool) {
+        let skip = self.new_label();
+        self.emit(Ir::Op(Op::GetLoc, it as u32, 0));
+        self.emit(Ir::Op(Op::GetLoc, nx as u32, 0));
+        self.emit(Ir::Op(Op::IteratorReturn, 0, 0));
+        self.emit(Ir::Jump(Op::IfFalse, skip));
+        if is_await {
+            self.emit(Ir::Op(Op::Await, 0, 0));
+        }
+        self.emit(Ir::Op(Op::IteratorCheckObject, 0, 0));
+        self.emit(Ir::Label(skip));
+        self.emit(Ir::Op(Op::Drop, 0, 0));
+    }
+
+    /// IteratorClose with a throw completion: call `return`, ignore its errors.
+    pub(crate) fn close_iterator_ignoring_errors(&mut self, it: u16, nx: u16, is_await: bool) -> CResult<()> {
+        let (skip, caught, after) = (self.new_label(), self.new_label(), self.new_label());
+        let h = self.new_handler();
+        self.emit(Ir::TryBegin(h, caught));
+        self.emit(Ir::Op(Op::GetLoc, it as u32, 0));
+        self.emit(Ir::Op(Op::GetLoc, nx as u32, 0));
+        self.emit(Ir::Op(Op::IteratorReturn, 0, 0));
+        self.emit(Ir::Jump(Op::IfFalse, skip));
+        if is_await {
+            self.emit(Ir::Op(Op::Await, 0, 0));
+        }
+        self.emit(Ir::Label(skip));
+        self.emit(Ir::Op(Op::Drop, 0, 0));
+        self.emit(Ir::TryEnd(h));
+        self.emit(Ir::Jump(Op::Goto, after));
+        self.emit(Ir::Label(caught));
+        self.emit(Ir::Op(Op::Drop, 0, 0));
+        self.emit(Ir::Label(after));
+        Ok(())
+    }
+
+    fn switch(
+        &mut self,
+        disc: &'ast crate::ast::Expr,
+        cases: &'ast [SwitchCase],
+        labels: Vec<Atom>,
+    ) -> CResult<()> {
+        self.expr(disc)?;
+        let t = self.temp()?;
+        self.emit(Ir::Op(Op::PutLoc, t as u32, 0));
+        let saved = self.scope;
+        // One lexical scope for all case bodies.
+        let mut lex = Vec::new();
+        for c in cases {
+            scope::lexical(&c.body, true, &mut lex);
+        }
+        if !lex.is_empty() {
+            let s = self.new_scope(ScopeKind::Block);
+            for l in &lex {
+                let v = self.declare(s, l.name, l.kind)?;
+                if l.function.is_some() {
+                    self.vars[v].tdz = false;
+                }
+            }
+            self.scope = s;
+            self.emit(Ir::EnterScope(s));
+            for l in &lex {
+                if let Some(f) = l.function {
+                    self.function_value(f, None)?;
+                    if let Some(v) = self.lookup_in(s, l.name) {
+                        self.emit(Ir::VarId(Access::Init, v));
+                    }
+                }
+            }
+        }
+        let brk = self.new_label();
+        let case_labels: Vec<LabelId> = cases.iter().map(|_| self.new_label()).collect();
+        let mut default = None;
+        for (i, c) in cases.iter().enumerate() {
+            match &c.test {
+                Some(test) => {
+                    self.emit(Ir::Op(Op::GetLoc, t as u32, 0));
+                    self.expr(test)?;
+                    self.emit(Ir::Op(Op::StrictEq, 0, 0));
+                    self.emit(Ir::Jump(Op::IfTrue, case_labels[i]));
+                }
+                None => default = Some(case_labels[i]),
+            }
+        }
+        self.emit(Ir::Jump(Op::Goto, default.unwrap_or(brk)));
+        self.control.push(Control::Block { labels, brk, is_switch: true });
+        let mut r = Ok(());
+        for (i, c) in cases.iter().enumerate() {
+            self.emit(Ir::Label(case_labels[i]));
+            r = self.stmts(&c.body);
+            if r.is_err() {
+                break;
+            }
+        }
+        self.control.pop();
+        self.scope = saved;
+        r?;
+        self.emit(Ir::Label(brk));
+        self.free_temp(t);
+        Ok(())
+    }
+
+    fn try_stmt(
+        &mut self,
+        block: &'ast [Stmt],
+        handler: Option<&'ast CatchClause>,
+        finalizer: Option<&'ast [Stmt]>,
+    ) -> CResult<()> {
+        let fin = match finalizer {
+            Some(body) => {
+                let (h, target) = (self.new_handler(), self.new_label());
+                self.emit(Ir::TryBegin(h, target));
+                self.control.push(Control::Finally { body, handler: h, target });
+                Some((h, target, body))
+            }
+            None => None,
+        };
+        let r = self.try_catch(block, handler);
+        if let Some((h, target, body)) = fin {
+            self.control.pop();
+            r?;
+            self.emit(Ir::TryEnd(h));
+            self.block(body)?;
+            let end = self.new_label();
+            self.emit(Ir::Jump(Op::Goto, end));
+            self.emit(Ir::Label(target));
+            let t = self.temp()?;
+            self.emit(Ir::Op(Op::PutLoc, t as u32, 0));
+            // The completion value is not updated by the exception path of finally.
+            self.block(body)?;
+            self.emit(Ir::Op(Op::GetLoc, t as u32, 0));
+            self.emit(Ir::Op(Op::Throw, 0, 0));
+            self.free_temp(t);
+            self.emit(Ir::Label(end));
+            Ok(())
+        } else {
+            r
+        }
+    }
+
+    fn try_catch(&mut self, block: &'ast [Stmt], handler: Option<&'ast CatchClause>) -> CResult<()> {
+        let Some(c) = handler else { return self.block(block) };
+        let (h, target, after) = (self.new_handler(), self.new_label(), self.new_label());
+        self.emit(Ir::TryBegin(h, target));
+        self.control.push(Control::Try { handler: h, target });
+        let r = self.block(block);
+        self.control.pop();
+        r?;
+        self.emit(Ir::TryEnd(h));
+        self.emit(Ir::Jump(Op::Goto, after));
+        self.emit(Ir::Label(target));
+        let saved = self.scope;
+        match &c.param {
+            None => self.emit(Ir::Op(Op::Drop, 0, 0)),
+            Some(p) => {
+                let s = self.new_scope(ScopeKind::Block);
+                let mut names = Vec::new();
+                scope::bound_names(p, &mut names);
+                for n in names {
+                    let v = self.declare(s, n, BindingKind::Let)?;
+                    self.vars[v].tdz = !matches!(p.kind, PatternKind::Ident(_));
+                }
+                self.scope = s;
+                self.emit(Ir::EnterScope(s));
+                self.pattern_assign(p, Some(Access::Init))?;
+            }
+        }
+        let r = self.block(&c.body);
+        self.scope = saved;
+        r?;
+        self.emit(Ir::Label(after));
+        Ok(())
+    }
+
+    /// Emits the cleanup for leaving control entries `from..` (innermost first) and
+    /// returns the handlers to reopen after the jump.
+    fn cross_controls(&mut self, from: usize) -> CResult<Vec<(u32, LabelId)>> {
+        let mut reopen = Vec::new();
+        let mut i = self.control.len();
+        while i > from {
+            i -= 1;
+            match &self.control[i] {
+                Control::Loop { iter: Some((it, nx, a)), .. } => {
+                    let (it, nx, a) = (*it, *nx, *a);
+                    self.close_iterator(it, nx, a);
+                }
+                Control::Loop { .. } | Control::Block { .. } => {}
+                Control::Try { handler, target } => {
+                    let (h, t) = (*handler, *target);
+                    self.emit(Ir::TryEnd(h));
+                    reopen.push((h, t));
+                }
+                Control::Finally { body, handler, target } => {
+                    let (body, h, t) = (*body, *handler, *target);
+                    self.emit(Ir::TryEnd(h));
+                    reopen.push((h, t));
+                    // Compile the finally body with only the outer controls visible.
+                    let tail = self.control.split_off(i);
+                    let saved_completion = self.funcs[self.cur].completion.take();
+                    let r = self.block(body);
+                    self.funcs[self.cur].completion = saved_completion;
+                    let mut tail = tail;
+                    self.control.append(&mut tail);
+                    r?;
+                }
+            }
+        }
+        Ok(reopen)
+    }
+
+    fn reopen(&mut self, handlers: Vec<(u32, LabelId)>) {
+        for (h, t) in handlers.into_iter().rev() {
+            self.emit(Ir::TryBegin(h, t));
+        }
+    }
+
+    fn break_continue(&mut self, label: Option<Atom>, is_continue: bool, s: &Stmt) -> CResult<()> {
+        let mut found = None;
+        for (i, c) in self.control.iter().enumerate().rev() {
+            match c {
+                Control::Loop { labels, brk, cont, .. } => {
+                    if label.is_none_or(|l| labels.contains(&l)) {
+                        found = Some((i, if is_continue { *cont } else { *brk }));
+                        break;
+                    }
+                }
+                Control::Block { labels, brk, is_switch } if !is_continue => {
+                    let hit = match label {
+                        Some(l) => labels.contains(&l),
+                        None => *is_switch,
+                    };
+                    if hit {
+                        found = Some((i, *brk));
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        let Some((i, target)) = found else {
+            return self.err(s.span, "break/continue target not found");
+        };
+        let reopen = self.cross_controls(i + 1)?;
+        self.emit(Ir::Jump(Op::Goto, target));
+        self.reopen(reopen);
+        Ok(())
+    }
+
+    /// Returns the value on the stack through all finally blocks and iterators.
+    /// `implicit`: `return;` or falling off the end.
+    pub(crate) fn return_value(&mut self, implicit: bool) -> CResult<()> {
+        let kind = self.funcs[self.cur].kind;
+        let (is_gen, is_async) = (self.funcs[self.cur].is_generator, self.funcs[self.cur].is_async);
+        if is_gen && is_async && !implicit {
+            self.emit(Ir::Op(Op::Await, 0, 0));
+        }
+        if kind == FunctionKind::DerivedConstructor {
+            if let Some(t) = self.funcs[self.cur].this_var {
+                self.emit(Ir::VarId(Access::GetRaw, t));
+                self.emit(Ir::Op(Op::CheckCtorReturn, 0, 0));
+            }
+        }
+        let needs = self.control.iter().any(|c| {
+            matches!(c, Control::Finally { .. } | Control::Loop { iter: Some(_), .. })
+        });
+        if needs {
+            let t = self.alloc_local(Atom::Empty, BindingKind::Hidden, None)?;
+            self.emit(Ir::Op(Op::PutLoc, t as u32, 0));
+            let reopen = self.cross_controls(0)?;
+            self.emit(Ir::Op(Op::GetLoc, t as u32, 0));
+            self.emit(Ir::Op(Op::Return, 0, 0));
+            self.reopen(reopen);
+        } else {
+            self.emit(Ir::Op(Op::Return, 0, 0));
+        }
+        Ok(())
+    }
+
+    pub(crate) fn pos(&mut self, offset: u32) {
+        self.emit(Ir::Pos(offset));
+    }
+}
+
+/// The name an anonymous function gets from a simple binding target.
+pub(crate) fn pattern_name(p: &Pattern) -> Option<Atom> {
+    match &p.kind {
+        PatternKind::Ident(id) => Some(id.name),
+        _ => None,
+    }
+}

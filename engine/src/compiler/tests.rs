@@ -1,0 +1,1 @@
+//! Compiler unit tests (filled once the parser lands on main).
