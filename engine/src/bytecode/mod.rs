@@ -55,9 +55,10 @@
 //! `yield` (`yield` pushes `received is_return`), so finally blocks run.
 //!
 //! ## Iterators
-//! Iteration keeps `iter next` (the iterator object and its cached `next` method) on the
-//! operand stack. for-of: `get_iterator`, then per step `iterator_next` (+ `await` for
-//! for-await) and `iterator_get_value_done`. Abrupt exits close the iterator with
+//! `get_iterator` pushes `iter next` (the iterator object and its cached `next` method).
+//! Loops keep them (and for-in enumerators, switch discriminants) in temporary locals, so
+//! the operand stack is empty at statement boundaries. for-of: per step push both,
+//! `iterator_next` (+ `await` for for-await) and `iterator_get_value_done`. Abrupt exits close the iterator with
 //! `iterator_return` + `iterator_check_object`; a throw out of the loop body goes through an
 //! exception handler that calls `iterator_return` with errors ignored and rethrows. Array
 //! destructuring uses `iter next done` with `destructure_next`/`destructure_rest`. `yield*`

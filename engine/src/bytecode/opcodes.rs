@@ -306,7 +306,7 @@ macro_rules! for_each_op {
             // ---------------------------------------------------------------- iterators
             (GetIterator, "get_iterator", U8, 1, 2,
                 "v → iter next; GetIterator(v, u8 = 0 sync / 1 async) (async: CreateAsyncFromSyncIterator when v has no @@asyncIterator). Pushes the iterator object and its `next` method."),
-            (IteratorNext, "iterator_next", None, 2, 3, "iter next → iter next res; res = Call(next, iter) (not checked)."),
+            (IteratorNext, "iterator_next", None, 2, 1, "iter next → res; res = Call(next, iter) (not checked). (Loops keep iter/next in locals and push them.)"),
             (IteratorGetValueDone, "iterator_get_value_done", None, 1, 2,
                 "res → value done; TypeError if res is not an Object; done = ToBoolean(res.done); value = done ? undefined : res.value."),
             (IteratorCheckObject, "iterator_check_object", None, 1, 1, "res → res; TypeError if res is not an Object."),
@@ -317,7 +317,7 @@ macro_rules! for_each_op {
             (DestructureRest, "destructure_rest", None, 3, 4,
                 "iter next done → iter next true array; the remaining values (none if done) in a new Array; sets done as destructure_next on throw."),
             (ForInStart, "for_in_start", None, 1, 1, "obj → enum; EnumerateObjectProperties(ToObject(obj)); null/undefined give an empty enumeration."),
-            (ForInNext, "for_in_next", None, 1, 3, "enum → enum key done; next enumerable string key not deleted so far; done = true (key undefined) at the end."),
+            (ForInNext, "for_in_next", None, 1, 2, "enum → key done; next enumerable string key not deleted so far; done = true (key undefined) at the end."),
             (DelegateCall, "delegate_call", None, 4, 4,
                 "iter next v k → iter next k' res; yield* step (spec #sec-generator-function-definitions-runtime-semantics-evaluation, 7.a-c). k = 0: res = Call(next, iter, [v]). k = 2 (throw): m = GetMethod(iter, \"throw\"); if undefined: close iter (IteratorClose, or AsyncIteratorClose awaiting inside the VM) then TypeError; else res = Call(m, iter, [v]). k = 1 (return): m = GetMethod(iter, \"return\"); if undefined: res = v, k' = 3; else res = Call(m, iter, [v]). k' = k otherwise."),
             (DelegateResult, "delegate_result", None, 1, 2,

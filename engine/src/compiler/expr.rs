@@ -128,7 +128,10 @@ impl<'ast> Compiler<'_, 'ast> {
             }
             ExprKind::String(a) => self.op1(Op::PushAtom, a.raw()),
             ExprKind::RegExp { pattern, flags } => {
-                let c = self.add_const(Constant::RegExp { pattern: *pattern, flags: *flags })?;
+                let c = self.add_const(Constant::RegExp {
+                    pattern: *pattern,
+                    flags: *flags,
+                })?;
                 self.op1(Op::RegExp, c);
             }
             ExprKind::Template(t) => self.template(t)?,
@@ -175,7 +178,11 @@ impl<'ast> Compiler<'_, 'ast> {
                 self.pos(e.span.start);
                 self.op(Op::PrivateIn);
             }
-            ExprKind::Conditional { test, consequent, alternate } => {
+            ExprKind::Conditional {
+                test,
+                consequent,
+                alternate,
+            } => {
                 let (else_l, end) = (self.new_label(), self.new_label());
                 self.cond_jump(test, false, else_l)?;
                 self.expr(consequent)?;
@@ -250,10 +257,15 @@ impl<'ast> Compiler<'_, 'ast> {
                 let nt = self.hidden.new_target;
                 self.emit(Ir::Var(Access::GetRaw, nt, self.scope));
             }
-            ExprKind::ImportMeta => {
-                self.op1(Op::SpecialObject, crate::bytecode::SpecialObject::ImportMeta as u32)
-            }
-            ExprKind::ImportCall { specifier, options, phase: _ } => {
+            ExprKind::ImportMeta => self.op1(
+                Op::SpecialObject,
+                crate::bytecode::SpecialObject::ImportMeta as u32,
+            ),
+            ExprKind::ImportCall {
+                specifier,
+                options,
+                phase: _,
+            } => {
                 self.expr(specifier)?;
                 match options {
                     Some(o) => self.expr(o)?,
@@ -306,7 +318,11 @@ impl<'ast> Compiler<'_, 'ast> {
     }
 
     fn template(&mut self, t: &'ast Template) -> CResult<()> {
-        let first = t.quasis.first().and_then(|q| q.cooked).unwrap_or(Atom::Empty);
+        let first = t
+            .quasis
+            .first()
+            .and_then(|q| q.cooked)
+            .unwrap_or(Atom::Empty);
         self.op1(Op::PushAtom, first.raw());
         for (i, e) in t.exprs.iter().enumerate() {
             self.expr(e)?;
@@ -342,7 +358,8 @@ impl<'ast> Compiler<'_, 'ast> {
     }
 
     fn array_literal(&mut self, elems: &'ast [Option<ArrayElem>]) -> CResult<()> {
-        let simple = elems.len() < 1024 && elems.iter().all(|x| matches!(x, Some(ArrayElem::Expr(_))));
+        let simple =
+            elems.len() < 1024 && elems.iter().all(|x| matches!(x, Some(ArrayElem::Expr(_))));
         if simple {
             for x in elems.iter().flatten() {
                 if let ArrayElem::Expr(e) = x {
@@ -411,7 +428,9 @@ impl<'ast> Compiler<'_, 'ast> {
                     self.expr(value)?;
                     self.op1(Op::CopyDataProperties, 0);
                 }
-                ObjectProp::Method { key, kind, value, .. } => {
+                ObjectProp::Method {
+                    key, kind, value, ..
+                } => {
                     let k = match kind {
                         MethodKind::Method => 0,
                         MethodKind::Get => 1,
@@ -467,7 +486,11 @@ impl<'ast> Compiler<'_, 'ast> {
         let inner = arg.unparen();
         match &inner.kind {
             ExprKind::Ident(id) => self.emit(Ir::Var(Access::Delete, id.name, self.scope)),
-            ExprKind::Member { object, property, optional } => {
+            ExprKind::Member {
+                object,
+                property,
+                optional,
+            } => {
                 self.expr(object)?;
                 if *optional {
                     self.optional_check(1)?;
@@ -475,7 +498,9 @@ impl<'ast> Compiler<'_, 'ast> {
                 match property {
                     MemberProp::Ident(a, _) => self.op1(Op::PushAtom, a.raw()),
                     MemberProp::Computed(k) => self.expr(k)?,
-                    MemberProp::Private(_, span) => return self.err(*span, "cannot delete a private field"),
+                    MemberProp::Private(_, span) => {
+                        return self.err(*span, "cannot delete a private field")
+                    }
                 }
                 self.pos(e.span.start);
                 self.op(Op::Delete);
@@ -487,7 +512,11 @@ impl<'ast> Compiler<'_, 'ast> {
                     self.expr(k)?;
                     self.op(Op::Drop);
                 }
-                self.emit(Ir::Op(Op::ThrowError, Atom::Super.raw(), ThrowKind::BadReference as u32));
+                self.emit(Ir::Op(
+                    Op::ThrowError,
+                    Atom::Super.raw(),
+                    ThrowKind::BadReference as u32,
+                ));
                 self.op(Op::PushUndefined);
             }
             ExprKind::OptionalChain(c) => {
@@ -514,7 +543,10 @@ impl<'ast> Compiler<'_, 'ast> {
     /// tested, short-circuits to the chain's end when it is null/undefined.
     fn optional_check(&mut self, k: u32) -> CResult<()> {
         let Some(&short) = self.optional.last() else {
-            return self.err(crate::ast::Span::default(), "optional chain outside a chain");
+            return self.err(
+                crate::ast::Span::default(),
+                "optional chain outside a chain",
+            );
         };
         let ok = self.new_label();
         self.op(Op::Dup);
@@ -533,7 +565,11 @@ impl<'ast> Compiler<'_, 'ast> {
         let e = e.unparen();
         match &e.kind {
             ExprKind::Ident(id) => Ok(Ref::Var(id.name)),
-            ExprKind::Member { object, property, optional } => {
+            ExprKind::Member {
+                object,
+                property,
+                optional,
+            } => {
                 self.expr(object)?;
                 if *optional {
                     self.optional_check(1)?;
@@ -582,7 +618,11 @@ impl<'ast> Compiler<'_, 'ast> {
         match r {
             Ref::Var(name) => {
                 if name == Atom::Empty {
-                    self.emit(Ir::Op(Op::ThrowError, name.raw(), ThrowKind::BadReference as u32));
+                    self.emit(Ir::Op(
+                        Op::ThrowError,
+                        name.raw(),
+                        ThrowKind::BadReference as u32,
+                    ));
                     self.op(Op::PushUndefined);
                 } else {
                     self.emit(Ir::Var(Access::Get, name, self.scope));
@@ -631,7 +671,11 @@ impl<'ast> Compiler<'_, 'ast> {
             Ref::Var(name) => {
                 if name == Atom::Empty {
                     self.op(Op::Drop);
-                    self.emit(Ir::Op(Op::ThrowError, name.raw(), ThrowKind::BadReference as u32));
+                    self.emit(Ir::Op(
+                        Op::ThrowError,
+                        name.raw(),
+                        ThrowKind::BadReference as u32,
+                    ));
                 } else {
                     self.emit(Ir::Var(Access::Put, name, self.scope));
                 }
@@ -649,7 +693,11 @@ impl<'ast> Compiler<'_, 'ast> {
         self.pos(target.span.start);
         self.ref_get(r, true)?;
         self.op(Op::ToNumeric);
-        let step = if op == UpdateOp::Increment { Op::Inc } else { Op::Dec };
+        let step = if op == UpdateOp::Increment {
+            Op::Inc
+        } else {
+            Op::Dec
+        };
         if prefix {
             self.op(step);
             self.ref_put(r, true)?;
@@ -667,7 +715,13 @@ impl<'ast> Compiler<'_, 'ast> {
         Ok(())
     }
 
-    fn assign(&mut self, op: AssignOp, target: &'ast Pattern, value: &'ast Expr, e: &Expr) -> CResult<()> {
+    fn assign(
+        &mut self,
+        op: AssignOp,
+        target: &'ast Pattern,
+        value: &'ast Expr,
+        e: &Expr,
+    ) -> CResult<()> {
         let target_expr: Option<&'ast Expr> = match &target.kind {
             PatternKind::Expr(x) => Some(x),
             _ => None,
@@ -782,7 +836,12 @@ impl<'ast> Compiler<'_, 'ast> {
     }
 
     fn call(&mut self, e: &'ast Expr) -> CResult<()> {
-        let ExprKind::Call { callee, args, optional } = &e.kind else {
+        let ExprKind::Call {
+            callee,
+            args,
+            optional,
+        } = &e.kind
+        else {
             return self.err(e.span, "internal: not a call");
         };
         let is_eval = matches!(&callee.kind, ExprKind::Ident(id) if id.name == Atom::Eval);
@@ -902,7 +961,11 @@ impl<'ast> Compiler<'_, 'ast> {
                 self.emit(Ir::Var(Access::GetRaw, v, self.scope));
             }
             PrivKind::Method { is_static } | PrivKind::Accessor { is_static, .. } => {
-                let b = if is_static { self.hidden.static_brand } else { self.hidden.brand };
+                let b = if is_static {
+                    self.hidden.static_brand
+                } else {
+                    self.hidden.brand
+                };
                 self.load_brand(name, b)?;
             }
         }
@@ -927,7 +990,11 @@ impl<'ast> Compiler<'_, 'ast> {
                 self.load_private_key(name, kind)?;
                 self.op(Op::CheckBrand);
                 if !has_get {
-                    self.emit(Ir::Op(Op::ThrowError, name.raw(), ThrowKind::PrivateNoGetter as u32));
+                    self.emit(Ir::Op(
+                        Op::ThrowError,
+                        name.raw(),
+                        ThrowKind::PrivateNoGetter as u32,
+                    ));
                     return Ok(());
                 }
                 let v = self.private_var(name, " get")?;
@@ -949,7 +1016,11 @@ impl<'ast> Compiler<'_, 'ast> {
             PrivKind::Method { .. } => {
                 self.op(Op::Drop);
                 self.op(Op::Drop);
-                self.emit(Ir::Op(Op::ThrowError, name.raw(), ThrowKind::PrivateMethodWrite as u32));
+                self.emit(Ir::Op(
+                    Op::ThrowError,
+                    name.raw(),
+                    ThrowKind::PrivateMethodWrite as u32,
+                ));
             }
             PrivKind::Accessor { has_set, .. } => {
                 self.op(Op::Swap);
@@ -959,7 +1030,11 @@ impl<'ast> Compiler<'_, 'ast> {
                 if !has_set {
                     self.op(Op::Drop);
                     self.op(Op::Drop);
-                    self.emit(Ir::Op(Op::ThrowError, name.raw(), ThrowKind::PrivateNoSetter as u32));
+                    self.emit(Ir::Op(
+                        Op::ThrowError,
+                        name.raw(),
+                        ThrowKind::PrivateNoSetter as u32,
+                    ));
                     return Ok(());
                 }
                 let v = self.private_var(name, " set")?;

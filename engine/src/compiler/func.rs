@@ -15,21 +15,27 @@ use super::scope::{self, VarScoped};
 use super::stmt::pattern_name;
 use super::{CResult, CompileKind, Compiler, FuncId, ScopeId, ScopeKind, Slot, Var};
 use crate::ast::{
-    self, Class, ClassMember, ExportDecl, Function, ImportSpecifier, MethodKind, Program,
-    PropKey, Stmt, StmtKind,
+    self, Class, ClassMember, ExportDecl, Function, ImportSpecifier, MethodKind, Program, PropKey,
+    Stmt, StmtKind,
 };
 use crate::atoms::Atom;
 use crate::bytecode::{
-    BindingKind, DynamicScope, EvalLocation, EvalScope, FunctionFlags, FunctionKind,
-    ImportEntry, IndirectExport, LocalExport, ModuleRecord, ModuleRequest, Op, SpecialObject,
+    BindingKind, DynamicScope, EvalLocation, EvalScope, FunctionFlags, FunctionKind, ImportEntry,
+    IndirectExport, LocalExport, ModuleRecord, ModuleRequest, Op, SpecialObject,
 };
 
 /// What a private name denotes.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub(crate) enum PrivKind {
     Field,
-    Method { is_static: bool },
-    Accessor { is_static: bool, has_get: bool, has_set: bool },
+    Method {
+        is_static: bool,
+    },
+    Accessor {
+        is_static: bool,
+        has_get: bool,
+        has_set: bool,
+    },
 }
 
 fn map_kind(k: ast::FunctionKind) -> FunctionKind {
@@ -79,13 +85,23 @@ impl<'ast> Compiler<'_, 'ast> {
         Ok(())
     }
 
+    /// A hoisted function declaration's closure (no self-binding scope: the name is bound
+    /// in the enclosing scope).
+    pub(crate) fn function_decl(&mut self, f: &'ast Function, name: Option<Atom>) -> CResult<()> {
+        self.next_is_decl = true;
+        self.function_value(f, name)
+    }
+
     /// Declares the hidden variables of a non-arrow function in its outermost scope.
     fn declare_hidden(&mut self, id: FuncId, kind: FunctionKind) -> CResult<()> {
         let s = self.funcs[id].scope;
         let this = self.declare(s, Atom::This, BindingKind::Hidden)?;
         self.vars[this].tdz = kind == FunctionKind::DerivedConstructor;
         self.funcs[id].this_var = Some(this);
-        if !matches!(kind, FunctionKind::Script | FunctionKind::Module | FunctionKind::Eval) {
+        if !matches!(
+            kind,
+            FunctionKind::Script | FunctionKind::Module | FunctionKind::Eval
+        ) {
             let nt = self.hidden.new_target;
             self.funcs[id].new_target_var = Some(self.declare(s, nt, BindingKind::Hidden)?);
             let home = self.hidden.home;
@@ -117,6 +133,7 @@ impl<'ast> Compiler<'_, 'ast> {
         name: Option<Atom>,
         kind_override: Option<FunctionKind>,
     ) -> CResult<FuncId> {
+        let is_decl = std::mem::take(&mut self.next_is_decl);
         let kind = kind_override.unwrap_or_else(|| map_kind(f.kind));
         let is_arrow = kind == FunctionKind::Arrow;
         let saved = self.save();
@@ -124,7 +141,7 @@ impl<'ast> Compiler<'_, 'ast> {
         let id = self.new_func(kind, f.strict, Some(parent_scope));
         self.cur = id;
         // Named function expression: its own name in a scope around the function.
-        let is_expr_named = f.id.is_some() && kind == FunctionKind::Normal && name.is_none();
+        let is_expr_named = !is_decl && f.id.is_some() && kind == FunctionKind::Normal;
         let _ = &mut parent_scope;
         {
             let st = &mut self.funcs[id];
@@ -154,7 +171,10 @@ impl<'ast> Compiler<'_, 'ast> {
                 st.flags |= FunctionFlags::NEEDS_HOME_OBJECT;
             }
             if (kind == FunctionKind::Normal && !f.is_async && !f.is_generator)
-                || matches!(kind, FunctionKind::ClassConstructor | FunctionKind::DerivedConstructor)
+                || matches!(
+                    kind,
+                    FunctionKind::ClassConstructor | FunctionKind::DerivedConstructor
+                )
             {
                 st.flags |= FunctionFlags::CONSTRUCTOR;
             }
@@ -211,10 +231,12 @@ impl<'ast> Compiler<'_, 'ast> {
             if !seen_default {
                 length += 1;
             }
-            arg_count = arg_count.checked_add(1).ok_or_else(|| super::CompileError {
-                message: "too many parameters".into(),
-                span: f.span,
-            })?;
+            arg_count = arg_count
+                .checked_add(1)
+                .ok_or_else(|| super::CompileError {
+                    message: "too many parameters".into(),
+                    span: f.span,
+                })?;
         }
         self.funcs[id].arg_count = arg_count;
         self.funcs[id].length = length;
@@ -376,7 +398,7 @@ impl<'ast> Compiler<'_, 'ast> {
         for d in &var_decls {
             if let VarScoped::Function(g) = d {
                 if let Some(i) = g.id {
-                    self.function_value(g, None)?;
+                    self.function_decl(g, None)?;
                     self.emit(Ir::Var(Access::Init, i.name, var_scope));
                 }
             }
@@ -399,12 +421,17 @@ impl<'ast> Compiler<'_, 'ast> {
     /// The hidden variable name for a private name.
     pub(crate) fn private_var(&mut self, name: Atom, suffix: &str) -> CResult<Atom> {
         let static_suffix = match self.find_private(name) {
-            Some(PrivKind::Method { is_static: true }) | Some(PrivKind::Accessor { is_static: true, .. }) => {
-                " static"
-            }
+            Some(PrivKind::Method { is_static: true })
+            | Some(PrivKind::Accessor {
+                is_static: true, ..
+            }) => " static",
             _ => "",
         };
-        let full = if suffix.is_empty() { String::new() } else { format!("{suffix}{static_suffix}") };
+        let full = if suffix.is_empty() {
+            String::new()
+        } else {
+            format!("{suffix}{static_suffix}")
+        };
         Ok(self.priv_atom(name, &full))
     }
 
@@ -428,12 +455,21 @@ impl<'ast> Compiler<'_, 'ast> {
                 return Some((PrivKind::Field, id));
             }
             if has(names[1]) || has(names[2]) {
-                return Some((PrivKind::Method { is_static: has(names[2]) }, id));
+                return Some((
+                    PrivKind::Method {
+                        is_static: has(names[2]),
+                    },
+                    id,
+                ));
             }
             let (g, st, gs, ss) = (has(names[3]), has(names[4]), has(names[5]), has(names[6]));
             if g || st || gs || ss {
                 return Some((
-                    PrivKind::Accessor { is_static: gs || ss, has_get: g || gs, has_set: st || ss },
+                    PrivKind::Accessor {
+                        is_static: gs || ss,
+                        has_get: g || gs,
+                        has_set: st || ss,
+                    },
                     id,
                 ));
             }
@@ -480,8 +516,17 @@ impl<'ast> Compiler<'_, 'ast> {
         let mut privates: Vec<(Atom, Atom)> = Vec::new(); // (private name, var atom)
         for m in &c.members {
             let (key, is_static, suffix) = match m {
-                ClassMember::Field { key: PropKey::Private(a, _), is_static, .. } => (*a, *is_static, ""),
-                ClassMember::Method { key: PropKey::Private(a, _), kind, is_static, .. } => {
+                ClassMember::Field {
+                    key: PropKey::Private(a, _),
+                    is_static,
+                    ..
+                } => (*a, *is_static, ""),
+                ClassMember::Method {
+                    key: PropKey::Private(a, _),
+                    kind,
+                    is_static,
+                    ..
+                } => {
                     if *is_static {
                         has_static_brand = true;
                     } else {
@@ -510,9 +555,16 @@ impl<'ast> Compiler<'_, 'ast> {
             }
         }
         let (brand, static_brand) = (self.hidden.brand, self.hidden.static_brand);
-        let brand_var = if has_instance_brand { Some(self.declare(cs, brand, BindingKind::Hidden)?) } else { None };
-        let static_brand_var =
-            if has_static_brand { Some(self.declare(cs, static_brand, BindingKind::Hidden)?) } else { None };
+        let brand_var = if has_instance_brand {
+            Some(self.declare(cs, brand, BindingKind::Hidden)?)
+        } else {
+            None
+        };
+        let static_brand_var = if has_static_brand {
+            Some(self.declare(cs, static_brand, BindingKind::Hidden)?)
+        } else {
+            None
+        };
         self.scope = cs;
         self.emit(Ir::EnterScope(cs));
         for (key, va) in &privates {
@@ -535,8 +587,11 @@ impl<'ast> Compiler<'_, 'ast> {
             None => self.op(Op::PushUndefined),
         }
         // Constructor.
-        let ctor_kind =
-            if derived { FunctionKind::DerivedConstructor } else { FunctionKind::ClassConstructor };
+        let ctor_kind = if derived {
+            FunctionKind::DerivedConstructor
+        } else {
+            FunctionKind::ClassConstructor
+        };
         let ctor = match &c.constructor {
             Some(f) => self.function(f, Some(class_name), Some(ctor_kind))?,
             None => self.default_constructor(c, class_name, ctor_kind)?,
@@ -556,7 +611,13 @@ impl<'ast> Compiler<'_, 'ast> {
         let mut key_count = 0u32;
         for m in &c.members {
             match m {
-                ClassMember::Method { key, kind, is_static, value, .. } => {
+                ClassMember::Method {
+                    key,
+                    kind,
+                    is_static,
+                    value,
+                    ..
+                } => {
                     let home = if *is_static { tc } else { tp };
                     let flag = match kind {
                         MethodKind::Method => 0,
@@ -672,7 +733,12 @@ impl<'ast> Compiler<'_, 'ast> {
 
     /// The synthesized constructor (`constructor(...args) { super(...args); }` for derived
     /// classes, an empty one otherwise).
-    fn default_constructor(&mut self, c: &'ast Class, name: Atom, kind: FunctionKind) -> CResult<FuncId> {
+    fn default_constructor(
+        &mut self,
+        c: &'ast Class,
+        name: Atom,
+        kind: FunctionKind,
+    ) -> CResult<FuncId> {
         let saved = self.save();
         let id = self.new_func(kind, true, Some(self.scope));
         self.cur = id;
@@ -680,7 +746,9 @@ impl<'ast> Compiler<'_, 'ast> {
         {
             let st = &mut self.funcs[id];
             st.name = name;
-            st.flags |= FunctionFlags::CONSTRUCTOR | FunctionFlags::NEEDS_HOME_OBJECT | FunctionFlags::SIMPLE_PARAMS;
+            st.flags |= FunctionFlags::CONSTRUCTOR
+                | FunctionFlags::NEEDS_HOME_OBJECT
+                | FunctionFlags::SIMPLE_PARAMS;
             st.source_start = c.source_span.start;
             st.source_end = c.source_span.end;
         }
@@ -790,7 +858,7 @@ impl<'ast> Compiler<'_, 'ast> {
                                 if let Some(i) = g.id {
                                     self.declare(s, i.name, BindingKind::Var)?;
                                     self.emit(Ir::EnterScope(s));
-                                    self.function_value(g, None)?;
+                                    self.function_decl(g, None)?;
                                     self.emit(Ir::Var(Access::Init, i.name, s));
                                 }
                             }
@@ -835,7 +903,11 @@ impl<'ast> Compiler<'_, 'ast> {
     /// A script or indirect eval: GlobalDeclarationInstantiation /
     /// EvalDeclarationInstantiation with a global var scope.
     fn script(&mut self, p: &'ast Program, is_eval: bool) -> CResult<()> {
-        let kind = if is_eval { FunctionKind::Eval } else { FunctionKind::Script };
+        let kind = if is_eval {
+            FunctionKind::Eval
+        } else {
+            FunctionKind::Script
+        };
         let id = self.new_func(kind, p.strict, None);
         self.root = id;
         self.cur = id;
@@ -856,7 +928,12 @@ impl<'ast> Compiler<'_, 'ast> {
         Ok(())
     }
 
-    fn global_declarations(&mut self, p: &'ast Program, is_eval: bool, vars_global: bool) -> CResult<()> {
+    fn global_declarations(
+        &mut self,
+        p: &'ast Program,
+        is_eval: bool,
+        vars_global: bool,
+    ) -> CResult<()> {
         let fscope = self.funcs[self.cur].scope;
         let mut var_decls = Vec::new();
         scope::var_scoped(&p.body, &mut var_decls);
@@ -868,14 +945,20 @@ impl<'ast> Compiler<'_, 'ast> {
         for d in var_decls.iter().rev() {
             if let VarScoped::Function(g) = d {
                 if let Some(i) = g.id {
-                    if !functions.iter().any(|h| h.id.map(|x| x.name) == Some(i.name)) {
+                    if !functions
+                        .iter()
+                        .any(|h| h.id.map(|x| x.name) == Some(i.name))
+                    {
                         functions.push(g);
                     }
                 }
             }
         }
         functions.reverse();
-        let fn_names: Vec<Atom> = functions.iter().filter_map(|g| g.id.map(|i| i.name)).collect();
+        let fn_names: Vec<Atom> = functions
+            .iter()
+            .filter_map(|g| g.id.map(|i| i.name))
+            .collect();
         let mut var_names: Vec<Atom> = Vec::new();
         for d in &var_decls {
             if let VarScoped::Var(n) = d {
@@ -907,7 +990,9 @@ impl<'ast> Compiler<'_, 'ast> {
                         self.emit(Ir::Op(Op::CheckGlobalVar, i.name.raw(), 0));
                         var_names.push(i.name);
                     }
-                    self.funcs[self.cur].annex_b.insert(*g as *const Function as usize);
+                    self.funcs[self.cur]
+                        .annex_b
+                        .insert(*g as *const Function as usize);
                 }
             }
             if !is_eval {
@@ -922,7 +1007,7 @@ impl<'ast> Compiler<'_, 'ast> {
             }
             for g in &functions {
                 if let Some(i) = g.id {
-                    self.function_value(g, None)?;
+                    self.function_decl(g, None)?;
                     self.emit(Ir::Op(Op::DeclareGlobalFunc, i.name.raw(), d_flag));
                 }
             }
@@ -939,7 +1024,7 @@ impl<'ast> Compiler<'_, 'ast> {
             }
             for g in &functions {
                 if let Some(i) = g.id {
-                    self.function_value(g, None)?;
+                    self.function_decl(g, None)?;
                     self.emit(Ir::Var(Access::Init, i.name, fscope));
                 }
             }
@@ -974,7 +1059,13 @@ impl<'ast> Compiler<'_, 'ast> {
                 None => ScopeKind::EvalOuter,
             };
             let sid = self.scopes.len();
-            self.scopes.push(super::Scope { parent, func: caller, kind, names: Vec::new(), var_object: None });
+            self.scopes.push(super::Scope {
+                parent,
+                func: caller,
+                kind,
+                names: Vec::new(),
+                var_object: None,
+            });
             // Innermost first within a group: the list order.
             for &i in g {
                 let b = es.bindings[i];
@@ -983,8 +1074,10 @@ impl<'ast> Compiler<'_, 'ast> {
                     EvalLocation::Local(s) => Slot::Local(s),
                     EvalLocation::Closure(s) => Slot::CallerRef(s),
                 };
-                let tdz = matches!(b.kind, BindingKind::Let | BindingKind::Const | BindingKind::Class)
-                    || b.name == Atom::This;
+                let tdz = matches!(
+                    b.kind,
+                    BindingKind::Let | BindingKind::Const | BindingKind::Class
+                ) || b.name == Atom::This;
                 self.vars.push(Var {
                     name: b.name,
                     kind: b.kind,
@@ -999,7 +1092,8 @@ impl<'ast> Compiler<'_, 'ast> {
                 });
                 match b.dynamic {
                     Some(d) => {
-                        self.scopes[sid].kind = ScopeKind::EvalDynamic(vid, d == DynamicScope::With);
+                        self.scopes[sid].kind =
+                            ScopeKind::EvalDynamic(vid, d == DynamicScope::With);
                     }
                     None => self.scopes[sid].names.push((b.name, vid)),
                 }
@@ -1065,12 +1159,18 @@ impl<'ast> Compiler<'_, 'ast> {
         for g in &annex {
             if let Some(i) = g.id {
                 names.push((i.name, None));
-                self.funcs[self.cur].annex_b.insert(*g as *const Function as usize);
+                self.funcs[self.cur]
+                    .annex_b
+                    .insert(*g as *const Function as usize);
             }
         }
         for (n, func) in names {
             // Step 3: a lexical binding of the caller between here and its var scope.
-            if let Some(b) = es.bindings.iter().find(|b| b.name == n && b.dynamic.is_none()) {
+            if let Some(b) = es
+                .bindings
+                .iter()
+                .find(|b| b.name == n && b.dynamic.is_none())
+            {
                 if b.same_function && b.lexical {
                     let text = self.atoms.to_string_lossy(n);
                     return self.err(p.span, format!("redeclaration of '{text}'"));
@@ -1078,7 +1178,7 @@ impl<'ast> Compiler<'_, 'ast> {
                 if b.same_function {
                     // Existing var binding of the caller: functions are assigned to it.
                     if let Some(g) = func {
-                        self.function_value(g, None)?;
+                        self.function_decl(g, None)?;
                         self.emit(Ir::Var(Access::Put, n, fscope));
                     }
                     continue;
@@ -1092,7 +1192,7 @@ impl<'ast> Compiler<'_, 'ast> {
             self.emit(Ir::Var(Access::GetRaw, vo, fscope));
             match func {
                 Some(g) => {
-                    self.function_value(g, None)?;
+                    self.function_decl(g, None)?;
                     self.emit(Ir::Op(Op::DeclareVarObjFunc, n.raw(), 0));
                 }
                 None => self.emit(Ir::Op(Op::DeclareVarObj, n.raw(), 0)),
@@ -1120,10 +1220,16 @@ impl<'ast> Compiler<'_, 'ast> {
                     let (import_name, local) = match spec {
                         ImportSpecifier::Default { local } => (Some(Atom::Default), local.name),
                         ImportSpecifier::Namespace { local } => (None, local.name),
-                        ImportSpecifier::Named { imported, local } => (Some(imported.name), local.name),
+                        ImportSpecifier::Named { imported, local } => {
+                            (Some(imported.name), local.name)
+                        }
                     };
                     let idx = rec.imports.len() as u16;
-                    rec.imports.push(ImportEntry { request: req, import_name, local_name: local });
+                    rec.imports.push(ImportEntry {
+                        request: req,
+                        import_name,
+                        local_name: local,
+                    });
                     let vid = self.vars.len();
                     self.vars.push(Var {
                         name: local,
@@ -1180,7 +1286,9 @@ impl<'ast> Compiler<'_, 'ast> {
         }
         // Export entries.
         for s in &p.body {
-            let StmtKind::Export(e) = &s.kind else { continue };
+            let StmtKind::Export(e) = &s.kind else {
+                continue;
+            };
             match &**e {
                 ExportDecl::Decl(d) => {
                     let mut names = Vec::new();
@@ -1198,14 +1306,20 @@ impl<'ast> Compiler<'_, 'ast> {
                     .unwrap_or(Atom::Default_);
                     self.local_export(&mut rec, local, Atom::Default)?;
                 }
-                ExportDecl::DefaultExpr(_) => self.local_export(&mut rec, Atom::Default_, Atom::Default)?,
+                ExportDecl::DefaultExpr(_) => {
+                    self.local_export(&mut rec, Atom::Default_, Atom::Default)?
+                }
                 ExportDecl::Named { specifiers } => {
                     for sp in specifiers {
                         let local = sp.local.name;
                         // Re-export of an import binding becomes an indirect export.
                         let imp = rec.imports.iter().find(|i| i.local_name == local).cloned();
                         match imp {
-                            Some(ImportEntry { request, import_name: Some(n), .. }) => {
+                            Some(ImportEntry {
+                                request,
+                                import_name: Some(n),
+                                ..
+                            }) => {
                                 rec.indirect_exports.push(IndirectExport {
                                     export_name: sp.exported.name,
                                     request,
@@ -1216,7 +1330,11 @@ impl<'ast> Compiler<'_, 'ast> {
                         }
                     }
                 }
-                ExportDecl::NamedFrom { specifiers, source, attributes } => {
+                ExportDecl::NamedFrom {
+                    specifiers,
+                    source,
+                    attributes,
+                } => {
                     let req = request_index(&mut rec, *source, attributes);
                     for sp in specifiers {
                         rec.indirect_exports.push(IndirectExport {
@@ -1226,7 +1344,11 @@ impl<'ast> Compiler<'_, 'ast> {
                         });
                     }
                 }
-                ExportDecl::All { exported, source, attributes } => {
+                ExportDecl::All {
+                    exported,
+                    source,
+                    attributes,
+                } => {
                     let req = request_index(&mut rec, *source, attributes);
                     match exported {
                         Some(x) => rec.indirect_exports.push(IndirectExport {
@@ -1250,8 +1372,12 @@ impl<'ast> Compiler<'_, 'ast> {
         for d in &var_decls {
             if let VarScoped::Function(g) = d {
                 let n = g.id.map(|i| i.name).unwrap_or(Atom::Default_);
-                let name = if g.id.is_none() { Some(Atom::Default) } else { None };
-                self.function_value(g, name)?;
+                let name = if g.id.is_none() {
+                    Some(Atom::Default)
+                } else {
+                    None
+                };
+                self.function_decl(g, name)?;
                 self.emit(Ir::Var(Access::Init, n, fscope));
             }
         }
@@ -1265,17 +1391,28 @@ impl<'ast> Compiler<'_, 'ast> {
         let fscope = self.funcs[self.cur].scope;
         let Some(v) = self.lookup_in(fscope, local) else {
             let text = self.atoms.to_string_lossy(local);
-            return self.err(ast::Span::default(), format!("export '{text}' is not defined"));
+            return self.err(
+                ast::Span::default(),
+                format!("export '{text}' is not defined"),
+            );
         };
         let Slot::Local(slot) = self.vars[v].slot else {
             // A namespace import re-exported: treated as a local export of the import cell is
             // not representable; report clearly.
-            return self.err(ast::Span::default(), "not supported yet: re-exporting a namespace import by name");
+            return self.err(
+                ast::Span::default(),
+                "not supported yet: re-exporting a namespace import by name",
+            );
         };
         self.vars[v].vm_cell = true;
         self.vars[v].captured = true;
         let kind = self.vars[v].kind;
-        rec.local_exports.push(LocalExport { export_name: export, local_name: local, slot, kind });
+        rec.local_exports.push(LocalExport {
+            export_name: export,
+            local_name: local,
+            slot,
+            kind,
+        });
         if !rec.vm_cells.iter().any(|(s, _)| *s == slot) {
             rec.vm_cells.push((slot, kind == BindingKind::Var));
         }
@@ -1304,10 +1441,17 @@ impl<'ast> Compiler<'_, 'ast> {
 
 fn request_index(rec: &mut ModuleRecord, specifier: Atom, attrs: &[ast::ImportAttribute]) -> u16 {
     let attributes: Vec<(Atom, Atom)> = attrs.iter().map(|a| (a.key, a.value)).collect();
-    if let Some(i) = rec.requests.iter().position(|r| r.specifier == specifier && r.attributes == attributes) {
+    if let Some(i) = rec
+        .requests
+        .iter()
+        .position(|r| r.specifier == specifier && r.attributes == attributes)
+    {
         return i as u16;
     }
-    rec.requests.push(ModuleRequest { specifier, attributes });
+    rec.requests.push(ModuleRequest {
+        specifier,
+        attributes,
+    });
     (rec.requests.len() - 1) as u16
 }
 

@@ -9,9 +9,7 @@
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use super::{
-    CResult, CompileError, Compiler, ConstIr, FuncId, ScopeId, ScopeKind, Slot, VarId,
-};
+use super::{CResult, CompileError, Compiler, ConstIr, FuncId, ScopeId, ScopeKind, Slot, VarId};
 use crate::ast::Span;
 use crate::atoms::Atom;
 use crate::bytecode::{
@@ -106,7 +104,11 @@ struct Lowering {
 impl Lowering {
     fn op(&mut self, op: Op, a: u32, b: u32) -> CResult<()> {
         let (pops, pushes) = op.stack_effect(a);
-        let d = self.depth.unwrap_or(0);
+        let Some(d) = self.depth else {
+            // Unreachable code (after a throw/return/goto with no jump to here).
+            self.em.emit(op, a, b, 0);
+            return Ok(());
+        };
         let nd = d - pops as i32;
         if nd < 0 {
             return Err(internal(format!("stack underflow at {}", op.name())));
@@ -121,11 +123,22 @@ impl Lowering {
         Ok(())
     }
 
-    fn jump_like(&mut self, op: Op, atom: u32, label: LabelId, c: u32, target_delta: i32) -> CResult<()> {
+    fn jump_like(
+        &mut self,
+        op: Op,
+        atom: u32,
+        label: LabelId,
+        c: u32,
+        target_delta: i32,
+    ) -> CResult<()> {
         // with_* ops: the target depth differs from the fall-through depth.
-        let d = self.depth.unwrap_or(0);
-        self.note_label_depth(label, d + target_delta);
         let pc = self.em.pc();
+        let Some(d) = self.depth else {
+            self.em.emit(op, atom, pc, c);
+            self.fixups.push((pc as usize + 1 + 4, pc, label));
+            return Ok(());
+        };
+        self.note_label_depth(label, d + target_delta);
         let (pops, pushes) = op.stack_effect(0);
         let nd = d - pops as i32 + pushes as i32;
         if nd < 0 || d + target_delta < 0 {
@@ -140,7 +153,12 @@ impl Lowering {
     }
 
     fn jump(&mut self, op: Op, label: LabelId) -> CResult<()> {
-        let d = self.depth.unwrap_or(0);
+        let Some(d) = self.depth else {
+            let pc = self.em.pc();
+            self.em.emit(op, pc, 0, 0);
+            self.fixups.push((pc as usize + 1, pc, label));
+            return Ok(());
+        };
         let after = if op == Op::Goto { d } else { d - 1 };
         if after < 0 {
             return Err(internal("stack underflow at jump".into()));
@@ -165,7 +183,7 @@ impl Lowering {
             (Some(a), Some(b)) => Some(a.max(b)),
             (Some(a), None) => Some(a),
             (None, Some(b)) => Some(b),
-            (None, None) => Some(0),
+            (None, None) => None,
         };
     }
 
@@ -176,7 +194,10 @@ impl Lowering {
 }
 
 fn internal(msg: String) -> CompileError {
-    CompileError { message: format!("internal compiler error: {msg}"), span: Span::default() }
+    CompileError {
+        message: format!("internal compiler error: {msg}"),
+        span: Span::default(),
+    }
 }
 
 /// Names that are hidden variables (never affected by `with` or variable objects).
@@ -220,7 +241,11 @@ impl Compiler<'_, '_> {
 
     /// The closure-variable index of `var` in function `f` (created along the chain).
     fn closure_index(&mut self, f: FuncId, var: VarId) -> CResult<u16> {
-        if let Some(i) = self.funcs[f].closure_vars.iter().position(|(v, _)| *v == var) {
+        if let Some(i) = self.funcs[f]
+            .closure_vars
+            .iter()
+            .position(|(v, _)| *v == var)
+        {
             return Ok(i as u16);
         }
         let source = if self.vars[var].func == f {
@@ -240,14 +265,20 @@ impl Compiler<'_, '_> {
                     Slot::Local(i) => ClosureSource::ParentLocal(i),
                     Slot::CallerRef(i) => ClosureSource::ParentClosure(i),
                     Slot::Arg(_) => ClosureSource::ParentLocal(self.arg_cell(var)?),
-                    Slot::Import(_) => ClosureSource::ParentClosure(self.closure_index(parent, var)?),
+                    Slot::Import(_) => {
+                        ClosureSource::ParentClosure(self.closure_index(parent, var)?)
+                    }
                 }
             } else {
                 ClosureSource::ParentClosure(self.closure_index(parent, var)?)
             }
         };
         let v = &self.vars[var];
-        let cv = ClosureVar { name: v.name, kind: v.kind, source };
+        let cv = ClosureVar {
+            name: v.name,
+            kind: v.kind,
+            source,
+        };
         let list = &mut self.funcs[f].closure_vars;
         if list.len() >= u16::MAX as usize {
             return Err(CompileError {
@@ -287,7 +318,9 @@ impl Compiler<'_, '_> {
             Slot::Arg(_) if v.captured => Loc::Cell(self.arg_cell(var)?),
             Slot::Arg(j) => Loc::Arg(j),
             Slot::Import(_) => Loc::Ref(self.closure_index(f, var)?),
-            Slot::CallerRef(_) => return Err(internal("eval caller variable accessed directly".into())),
+            Slot::CallerRef(_) => {
+                return Err(internal("eval caller variable accessed directly".into()))
+            }
         })
     }
 
@@ -316,7 +349,13 @@ impl Compiler<'_, '_> {
     }
 
     /// Emits an access to a known variable from function `f`.
-    fn emit_var_access(&mut self, lw: &mut Lowering, f: FuncId, acc: Access, var: VarId) -> CResult<()> {
+    fn emit_var_access(
+        &mut self,
+        lw: &mut Lowering,
+        f: FuncId,
+        acc: Access,
+        var: VarId,
+    ) -> CResult<()> {
         let loc = self.loc_of(f, var)?;
         let v = self.vars[var].clone();
         let strict = self.funcs[f].strict;
@@ -432,9 +471,14 @@ impl Compiler<'_, '_> {
             let sc = self.scopes[id].clone();
             let dynamic = match sc.kind {
                 ScopeKind::With(v) => Some((v, DynamicScope::With)),
-                ScopeKind::EvalDynamic(v, w) => {
-                    Some((v, if w { DynamicScope::With } else { DynamicScope::VarObject }))
-                }
+                ScopeKind::EvalDynamic(v, w) => Some((
+                    v,
+                    if w {
+                        DynamicScope::With
+                    } else {
+                        DynamicScope::VarObject
+                    },
+                )),
                 _ => None,
             };
             if let Some((v, d)) = dynamic {
@@ -555,6 +599,23 @@ impl Compiler<'_, '_> {
                 }
             }
         }
+        // Mark every variable this function touches as used before the prologue is lowered
+        // (the prologue initializes hidden variables only when used).
+        for ir in &code {
+            match ir {
+                Ir::VarId(_, v) => self.vars[*v].used = true,
+                Ir::Var(_, name, s) => {
+                    let (probes, target) = self.resolve(*name, *s);
+                    for (p, _) in probes {
+                        self.vars[p].used = true;
+                    }
+                    if let Target::Var(v) = target {
+                        self.vars[v].used = true;
+                    }
+                }
+                _ => {}
+            }
+        }
         if sites.len() > u16::MAX as usize {
             return Err(internal("too many eval sites".into()));
         }
@@ -591,7 +652,12 @@ impl Compiler<'_, '_> {
                 .labels
                 .get(label)
                 .ok_or_else(|| internal(format!("undefined handler label {label}")))?;
-            handlers.push(Handler { start: *start, end: *end, target, depth: *depth as u32 });
+            handlers.push(Handler {
+                start: *start,
+                end: *end,
+                target,
+                depth: *depth as u32,
+            });
         }
         let st = &self.funcs[id];
         let locals: Vec<LocalInfo> = st
@@ -605,17 +671,23 @@ impl Compiler<'_, '_> {
                         _ => true,
                     }
                 });
-                LocalInfo { name: *name, kind: *kind, is_cell }
+                LocalInfo {
+                    name: *name,
+                    kind: *kind,
+                    is_cell,
+                }
             })
             .collect();
         let mut constants = Vec::with_capacity(st.constants.len());
         for c in &st.constants {
             constants.push(match c {
                 ConstIr::Plain(c) => c.clone(),
-                ConstIr::Function(child) => match self.lowered.get(*child).and_then(|x| x.clone()) {
-                    Some(f) => Constant::Function(f),
-                    None => return Err(internal("child function not lowered".into())),
-                },
+                ConstIr::Function(child) => {
+                    match self.lowered.get(*child).and_then(|x| x.clone()) {
+                        Some(f) => Constant::Function(f),
+                        None => return Err(internal("child function not lowered".into())),
+                    }
+                }
             });
         }
         let mut flags = st.flags;
@@ -755,8 +827,14 @@ impl Compiler<'_, '_> {
     fn lower_prologue(&mut self, lw: &mut Lowering, f: FuncId) -> CResult<()> {
         let st = &self.funcs[f];
         let scope = st.scope;
-        let (this_v, nt, home, func, args, selfv) =
-            (st.this_var, st.new_target_var, st.home_var, st.func_var, st.arguments_var, st.self_var);
+        let (this_v, nt, home, func, args, selfv) = (
+            st.this_var,
+            st.new_target_var,
+            st.home_var,
+            st.func_var,
+            st.arguments_var,
+            st.self_var,
+        );
         let derived = st.kind == FunctionKind::DerivedConstructor;
         let mapped = st.mapped_arguments;
         let arg_count = st.arg_count;
@@ -804,7 +882,11 @@ impl Compiler<'_, '_> {
                 }
             }
         }
-        let init = |c: &mut Self, lw: &mut Lowering, v: Option<VarId>, special: Option<SpecialObject>| -> CResult<()> {
+        let init = |c: &mut Self,
+                    lw: &mut Lowering,
+                    v: Option<VarId>,
+                    special: Option<SpecialObject>|
+         -> CResult<()> {
             let Some(v) = v else { return Ok(()) };
             if !c.vars[v].used {
                 return Ok(());
@@ -822,7 +904,11 @@ impl Compiler<'_, '_> {
         init(self, lw, home, Some(SpecialObject::HomeObject))?;
         init(self, lw, func, Some(SpecialObject::ThisFunc))?;
         init(self, lw, selfv, Some(SpecialObject::ThisFunc))?;
-        let args_kind = if mapped { SpecialObject::MappedArguments } else { SpecialObject::UnmappedArguments };
+        let args_kind = if mapped {
+            SpecialObject::MappedArguments
+        } else {
+            SpecialObject::UnmappedArguments
+        };
         init(self, lw, args, Some(args_kind))?;
         let vs = self.funcs[f].var_scope;
         if let Some(vo) = self.scopes[vs].var_object {

@@ -23,8 +23,6 @@ mod ir;
 mod pattern;
 mod scope;
 mod stmt;
-#[cfg(test)]
-mod tests;
 
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
@@ -63,10 +61,16 @@ pub struct CompileOptions {
 
 impl CompileOptions {
     pub fn script() -> CompileOptions {
-        CompileOptions { kind: CompileKind::Script, template_site_base: 0 }
+        CompileOptions {
+            kind: CompileKind::Script,
+            template_site_base: 0,
+        }
     }
     pub fn module() -> CompileOptions {
-        CompileOptions { kind: CompileKind::Module, template_site_base: 0 }
+        CompileOptions {
+            kind: CompileKind::Module,
+            template_site_base: 0,
+        }
     }
 }
 
@@ -283,6 +287,8 @@ pub(crate) struct Compiler<'a, 'ast> {
     pub control: Vec<stmt::Control<'ast>>,
     /// Short-circuit labels of the enclosing optional chains (innermost last).
     pub optional: Vec<LabelId>,
+    /// The next compiled function is a declaration (no self-binding).
+    pub next_is_decl: bool,
     pub atoms: &'a mut AtomTable,
     pub source: Rc<str>,
     pub filename: Rc<str>,
@@ -328,6 +334,7 @@ impl<'a, 'ast> Compiler<'a, 'ast> {
         Compiler {
             control: Vec::new(),
             optional: Vec::new(),
+            next_is_decl: false,
             hidden,
             atoms,
             source,
@@ -347,7 +354,10 @@ impl<'a, 'ast> Compiler<'a, 'ast> {
     }
 
     pub(crate) fn err<T>(&self, span: Span, msg: impl Into<String>) -> CResult<T> {
-        Err(CompileError { message: msg.into(), span })
+        Err(CompileError {
+            message: msg.into(),
+            span,
+        })
     }
 
     /// Enters one level of recursion.
@@ -468,7 +478,10 @@ impl<'a, 'ast> Compiler<'a, 'ast> {
         self.cur = saved;
         let slot = slot?;
         let lexical = matches!(self.scopes[scope].kind, ScopeKind::Block | ScopeKind::Class)
-            || matches!(kind, BindingKind::Let | BindingKind::Const | BindingKind::Class);
+            || matches!(
+                kind,
+                BindingKind::Let | BindingKind::Const | BindingKind::Class
+            );
         self.vars.push(Var {
             name,
             kind,
@@ -477,7 +490,10 @@ impl<'a, 'ast> Compiler<'a, 'ast> {
             captured: false,
             cell_slot: None,
             used: false,
-            tdz: matches!(kind, BindingKind::Let | BindingKind::Const | BindingKind::Class),
+            tdz: matches!(
+                kind,
+                BindingKind::Let | BindingKind::Const | BindingKind::Class
+            ),
             vm_cell: false,
             lexical,
         });
@@ -546,7 +562,10 @@ impl<'a, 'ast> Compiler<'a, 'ast> {
         }
         let i = f.constants.len() as u32;
         if i == u32::MAX {
-            return Err(CompileError { message: "too many constants".into(), span: Span::default() });
+            return Err(CompileError {
+                message: "too many constants".into(),
+                span: Span::default(),
+            });
         }
         f.constants.push(ConstIr::Plain(c));
         if let Some(k) = key {

@@ -14,7 +14,11 @@ impl<'ast> Compiler<'_, 'ast> {
     /// Assigns the value on the stack to `p`. `access`: `None` for assignment patterns
     /// (PutValue on arbitrary references), `Some(Init)` for let/const/param bindings,
     /// `Some(Put)` for `var`.
-    pub(crate) fn pattern_assign(&mut self, p: &'ast Pattern, access: Option<Access>) -> CResult<()> {
+    pub(crate) fn pattern_assign(
+        &mut self,
+        p: &'ast Pattern,
+        access: Option<Access>,
+    ) -> CResult<()> {
         self.enter(p.span)?;
         let r = self.pattern_inner(p, access);
         self.leave();
@@ -50,7 +54,9 @@ impl<'ast> Compiler<'_, 'ast> {
                             }
                             self.op(Op::GetArrayEl);
                         }
-                        PropKey::Private(_, span) => return self.err(*span, "private name in pattern"),
+                        PropKey::Private(_, span) => {
+                            return self.err(*span, "private name in pattern")
+                        }
                     }
                     self.default_value(prop.default.as_deref(), &prop.value)?;
                     self.pattern_assign(&prop.value, access)?;
@@ -120,7 +126,8 @@ impl<'ast> Compiler<'_, 'ast> {
                 self.label(exc);
                 let t = self.temp()?;
                 self.op1(Op::PutLoc, t as u32);
-                let (was_done, caught, after) = (self.new_label(), self.new_label(), self.new_label());
+                let (was_done, caught, after) =
+                    (self.new_label(), self.new_label(), self.new_label());
                 self.jump(Op::IfTrue, was_done);
                 let h2 = self.new_handler();
                 self.emit(Ir::TryBegin(h2, caught));

@@ -82,7 +82,11 @@ pub(crate) fn var_names_in<'a>(s: &'a Stmt, out: &mut Vec<VarScoped<'a>>) {
                 var_names_in(s, out);
             }
         }
-        StmtKind::If { consequent, alternate, .. } => {
+        StmtKind::If {
+            consequent,
+            alternate,
+            ..
+        } => {
             var_names_in(consequent, out);
             if let Some(a) = alternate {
                 var_names_in(a, out);
@@ -101,7 +105,11 @@ pub(crate) fn var_names_in<'a>(s: &'a Stmt, out: &mut Vec<VarScoped<'a>>) {
             var_names_in(body, out);
         }
         StmtKind::While { body, .. } | StmtKind::DoWhile { body, .. } => var_names_in(body, out),
-        StmtKind::Try { block, handler, finalizer } => {
+        StmtKind::Try {
+            block,
+            handler,
+            finalizer,
+        } => {
             for s in block {
                 var_names_in(s, out);
             }
@@ -161,21 +169,35 @@ fn lexical_one<'a>(s: &'a Stmt, functions_lexical: bool, out: &mut Vec<Lexical<'
             for decl in &d.decls {
                 bound_names(&decl.target, &mut names);
             }
-            out.extend(names.into_iter().map(|name| Lexical { name, kind, function: None }));
+            out.extend(names.into_iter().map(|name| Lexical {
+                name,
+                kind,
+                function: None,
+            }));
         }
         StmtKind::ClassDecl(c) => {
             if let Some(id) = &c.id {
-                out.push(Lexical { name: id.name, kind: BindingKind::Class, function: None });
+                out.push(Lexical {
+                    name: id.name,
+                    kind: BindingKind::Class,
+                    function: None,
+                });
             }
         }
         StmtKind::FunctionDecl(f) if functions_lexical => {
             if let Some(id) = &f.id {
-                out.push(Lexical { name: id.name, kind: BindingKind::Let, function: Some(f) });
+                out.push(Lexical {
+                    name: id.name,
+                    kind: BindingKind::Let,
+                    function: Some(f),
+                });
             }
         }
         StmtKind::Labeled { body, .. } => lexical_one(body, functions_lexical, out),
         StmtKind::Export(e) => match &**e {
-            ExportDecl::Decl(d) | ExportDecl::DefaultDecl(d) => lexical_one(d, functions_lexical, out),
+            ExportDecl::Decl(d) | ExportDecl::DefaultDecl(d) => {
+                lexical_one(d, functions_lexical, out)
+            }
             _ => {}
         },
         _ => {}
@@ -202,13 +224,18 @@ fn annex_b_list<'a>(stmts: &'a [Stmt], stack: &mut Vec<Vec<Atom>>, out: &mut Vec
     let mut lex = Vec::new();
     lexical(stmts, true, &mut lex);
     let own_fns: Vec<&Function> = lex.iter().filter_map(|l| l.function).collect();
-    let others: Vec<Atom> = lex.iter().filter(|l| l.function.is_none()).map(|l| l.name).collect();
+    let others: Vec<Atom> = lex
+        .iter()
+        .filter(|l| l.function.is_none())
+        .map(|l| l.name)
+        .collect();
     for f in own_fns {
         let Some(id) = &f.id else { continue };
         if f.is_async || f.is_generator {
             continue;
         }
-        let conflict = others.contains(&id.name) || stack.iter().any(|names| names.contains(&id.name));
+        let conflict =
+            others.contains(&id.name) || stack.iter().any(|names| names.contains(&id.name));
         if !conflict {
             out.push(f);
         }
@@ -221,10 +248,19 @@ fn annex_b_list<'a>(stmts: &'a [Stmt], stack: &mut Vec<Vec<Atom>>, out: &mut Vec
     stack.pop();
 }
 
-fn annex_b_stmt<'a>(s: &'a Stmt, stack: &mut Vec<Vec<Atom>>, out: &mut Vec<&'a Function>, _in_block: bool) {
+fn annex_b_stmt<'a>(
+    s: &'a Stmt,
+    stack: &mut Vec<Vec<Atom>>,
+    out: &mut Vec<&'a Function>,
+    _in_block: bool,
+) {
     match &s.kind {
         StmtKind::Block(b) => annex_b_list(b, stack, out),
-        StmtKind::If { consequent, alternate, .. } => {
+        StmtKind::If {
+            consequent,
+            alternate,
+            ..
+        } => {
             annex_b_single(consequent, stack, out);
             if let Some(a) = alternate {
                 annex_b_single(a, stack, out);
@@ -260,7 +296,11 @@ fn annex_b_stmt<'a>(s: &'a Stmt, stack: &mut Vec<Vec<Atom>>, out: &mut Vec<&'a F
         | StmtKind::DoWhile { body, .. }
         | StmtKind::Labeled { body, .. }
         | StmtKind::With { body, .. } => annex_b_stmt(body, stack, out, false),
-        StmtKind::Try { block, handler, finalizer } => {
+        StmtKind::Try {
+            block,
+            handler,
+            finalizer,
+        } => {
             annex_b_list(block, stack, out);
             if let Some(h) = handler {
                 // B.3.4: a simple catch parameter does not block hoisting.
@@ -284,8 +324,11 @@ fn annex_b_stmt<'a>(s: &'a Stmt, stack: &mut Vec<Vec<Atom>>, out: &mut Vec<&'a F
                 lexical(&c.body, true, &mut lex);
             }
             let own_fns: Vec<&Function> = lex.iter().filter_map(|l| l.function).collect();
-            let others: Vec<Atom> =
-                lex.iter().filter(|l| l.function.is_none()).map(|l| l.name).collect();
+            let others: Vec<Atom> = lex
+                .iter()
+                .filter(|l| l.function.is_none())
+                .map(|l| l.name)
+                .collect();
             for f in own_fns {
                 let Some(id) = &f.id else { continue };
                 if f.is_async || f.is_generator {

@@ -26,11 +26,19 @@ pub(crate) enum Control<'ast> {
         iter: Option<(u16, u16, bool)>,
     },
     /// A labeled statement or a switch (`is_switch`: target of unlabeled break).
-    Block { labels: Vec<Atom>, brk: LabelId, is_switch: bool },
+    Block {
+        labels: Vec<Atom>,
+        brk: LabelId,
+        is_switch: bool,
+    },
     /// A protected range (catch handler or iterator-close handler).
     Try { handler: u32, target: LabelId },
     /// A `finally` block and the handler protecting the try/catch blocks.
-    Finally { body: &'ast [Stmt], handler: u32, target: LabelId },
+    Finally {
+        body: &'ast [Stmt],
+        handler: u32,
+        target: LabelId,
+    },
 }
 
 impl<'ast> Compiler<'_, 'ast> {
@@ -58,7 +66,11 @@ impl<'ast> Compiler<'_, 'ast> {
 
     /// Declares the lexical bindings of `stmts` in a new block scope (if any), enters it and
     /// instantiates block-level functions.
-    pub(crate) fn enter_lexical_scope(&mut self, stmts: &'ast [Stmt], functions: bool) -> CResult<()> {
+    pub(crate) fn enter_lexical_scope(
+        &mut self,
+        stmts: &'ast [Stmt],
+        functions: bool,
+    ) -> CResult<()> {
         let mut lex = Vec::new();
         scope::lexical(stmts, functions, &mut lex);
         if lex.is_empty() {
@@ -75,7 +87,7 @@ impl<'ast> Compiler<'_, 'ast> {
         self.emit(Ir::EnterScope(s));
         for l in &lex {
             if let Some(f) = l.function {
-                self.function_value(f, None)?;
+                self.function_decl(f, None)?;
                 let v = self.lookup_in(s, l.name);
                 if let Some(v) = v {
                     self.emit(Ir::VarId(Access::Init, v));
@@ -86,7 +98,11 @@ impl<'ast> Compiler<'_, 'ast> {
     }
 
     pub(crate) fn lookup_in(&self, scope: usize, name: Atom) -> Option<usize> {
-        self.scopes[scope].names.iter().find(|(n, _)| *n == name).map(|&(_, v)| v)
+        self.scopes[scope]
+            .names
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|&(_, v)| v)
     }
 
     fn set_completion_undefined(&mut self) {
@@ -133,7 +149,11 @@ impl<'ast> Compiler<'_, 'ast> {
                     self.init_binding(id.name)?;
                 }
             }
-            StmtKind::If { test, consequent, alternate } => {
+            StmtKind::If {
+                test,
+                consequent,
+                alternate,
+            } => {
                 self.set_completion_undefined();
                 let else_l = self.new_label();
                 self.cond_jump(test, false, else_l)?;
@@ -167,15 +187,31 @@ impl<'ast> Compiler<'_, 'ast> {
                 self.cond_jump(test, true, top)?;
                 self.emit(Ir::Label(brk));
             }
-            StmtKind::For { init, test, update, body } => {
+            StmtKind::For {
+                init,
+                test,
+                update,
+                body,
+            } => {
                 self.set_completion_undefined();
-                self.for_stmt(init.as_ref(), test.as_deref(), update.as_deref(), body, Vec::new())?;
+                self.for_stmt(
+                    init.as_ref(),
+                    test.as_deref(),
+                    update.as_deref(),
+                    body,
+                    Vec::new(),
+                )?;
             }
             StmtKind::ForIn { left, right, body } => {
                 self.set_completion_undefined();
                 self.for_in(left, right, body, Vec::new())?;
             }
-            StmtKind::ForOf { left, right, body, is_await } => {
+            StmtKind::ForOf {
+                left,
+                right,
+                body,
+                is_await,
+            } => {
                 self.set_completion_undefined();
                 self.for_of(left, right, body, *is_await, Vec::new())?;
             }
@@ -193,11 +229,18 @@ impl<'ast> Compiler<'_, 'ast> {
                 self.pos(s.span.start);
                 self.emit(Ir::Op(Op::Throw, 0, 0));
             }
-            StmtKind::Try { block, handler, finalizer } => {
+            StmtKind::Try {
+                block,
+                handler,
+                finalizer,
+            } => {
                 self.set_completion_undefined();
                 self.try_stmt(block, handler.as_ref(), finalizer.as_deref())?;
             }
-            StmtKind::Switch { discriminant, cases } => {
+            StmtKind::Switch {
+                discriminant,
+                cases,
+            } => {
                 self.set_completion_undefined();
                 self.switch(discriminant, cases, Vec::new())?;
             }
@@ -263,7 +306,11 @@ impl<'ast> Compiler<'_, 'ast> {
     /// Binds the value on the stack to a declaration pattern (var: PutValue; let/const:
     /// initialization).
     pub(crate) fn bind_pattern(&mut self, p: &'ast Pattern, kind: VarKind) -> CResult<()> {
-        let access = if kind == VarKind::Var { Access::Put } else { Access::Init };
+        let access = if kind == VarKind::Var {
+            Access::Put
+        } else {
+            Access::Init
+        };
         self.pattern_assign(p, Some(access))
     }
 
@@ -275,7 +322,12 @@ impl<'ast> Compiler<'_, 'ast> {
         labels: Vec<Atom>,
         iter: Option<(u16, u16, bool)>,
     ) -> CResult<()> {
-        self.control.push(Control::Loop { labels, brk, cont, iter });
+        self.control.push(Control::Loop {
+            labels,
+            brk,
+            cont,
+            iter,
+        });
         let r = self.sub_stmt(body);
         self.control.pop();
         r
@@ -294,25 +346,48 @@ impl<'ast> Compiler<'_, 'ast> {
                 // Re-dispatch with labels: reuse the loop code paths below.
                 self.labeled_loop(cur, labels)
             }
-            StmtKind::For { init, test, update, body } => {
+            StmtKind::For {
+                init,
+                test,
+                update,
+                body,
+            } => {
                 self.set_completion_undefined();
-                self.for_stmt(init.as_ref(), test.as_deref(), update.as_deref(), body, labels)
+                self.for_stmt(
+                    init.as_ref(),
+                    test.as_deref(),
+                    update.as_deref(),
+                    body,
+                    labels,
+                )
             }
             StmtKind::ForIn { left, right, body } => {
                 self.set_completion_undefined();
                 self.for_in(left, right, body, labels)
             }
-            StmtKind::ForOf { left, right, body, is_await } => {
+            StmtKind::ForOf {
+                left,
+                right,
+                body,
+                is_await,
+            } => {
                 self.set_completion_undefined();
                 self.for_of(left, right, body, *is_await, labels)
             }
-            StmtKind::Switch { discriminant, cases } => {
+            StmtKind::Switch {
+                discriminant,
+                cases,
+            } => {
                 self.set_completion_undefined();
                 self.switch(discriminant, cases, labels)
             }
             _ => {
                 let brk = self.new_label();
-                self.control.push(Control::Block { labels, brk, is_switch: false });
+                self.control.push(Control::Block {
+                    labels,
+                    brk,
+                    is_switch: false,
+                });
                 let r = self.sub_stmt(cur);
                 self.control.pop();
                 r?;
@@ -359,7 +434,11 @@ impl<'ast> Compiler<'_, 'ast> {
         match init {
             Some(ForInit::VarDecl(d)) if d.kind != VarKind::Var => {
                 let s = self.new_scope(ScopeKind::Block);
-                let kind = if d.kind == VarKind::Const { BindingKind::Const } else { BindingKind::Let };
+                let kind = if d.kind == VarKind::Const {
+                    BindingKind::Const
+                } else {
+                    BindingKind::Let
+                };
                 let mut names = Vec::new();
                 for decl in &d.decls {
                     scope::bound_names(&decl.target, &mut names);
@@ -440,7 +519,11 @@ impl<'ast> Compiler<'_, 'ast> {
                 };
                 if d.kind != VarKind::Var {
                     let s = self.new_scope(ScopeKind::Block);
-                    let kind = if d.kind == VarKind::Const { BindingKind::Const } else { BindingKind::Let };
+                    let kind = if d.kind == VarKind::Const {
+                        BindingKind::Const
+                    } else {
+                        BindingKind::Let
+                    };
                     let mut names = Vec::new();
                     scope::bound_names(&decl.target, &mut names);
                     for n in names {
@@ -514,8 +597,13 @@ impl<'ast> Compiler<'_, 'ast> {
         let (it, nx) = (self.temp()?, self.temp()?);
         self.emit(Ir::Op(Op::PutLoc, nx as u32, 0));
         self.emit(Ir::Op(Op::PutLoc, it as u32, 0));
-        let (brk, cont, done, exc, end) =
-            (self.new_label(), self.new_label(), self.new_label(), self.new_label(), self.new_label());
+        let (brk, cont, done, exc, end) = (
+            self.new_label(),
+            self.new_label(),
+            self.new_label(),
+            self.new_label(),
+            self.new_label(),
+        );
         self.emit(Ir::Label(cont));
         self.emit(Ir::Op(Op::GetLoc, it as u32, 0));
         self.emit(Ir::Op(Op::GetLoc, nx as u32, 0));
@@ -527,8 +615,16 @@ impl<'ast> Compiler<'_, 'ast> {
         self.emit(Ir::Jump(Op::IfTrue, done));
         let h = self.new_handler();
         self.emit(Ir::TryBegin(h, exc));
-        self.control.push(Control::Loop { labels, brk, cont, iter: Some((it, nx, is_await)) });
-        self.control.push(Control::Try { handler: h, target: exc });
+        self.control.push(Control::Loop {
+            labels,
+            brk,
+            cont,
+            iter: Some((it, nx, is_await)),
+        });
+        self.control.push(Control::Try {
+            handler: h,
+            target: exc,
+        });
         let r = self.for_head_assign(left).and_then(|_| self.sub_stmt(body));
         self.control.pop();
         self.control.pop();
@@ -573,7 +669,12 @@ impl<'ast> Compiler<'_, 'ast> {
     }
 
     /// IteratorClose with a throw completion: call `return`, ignore its errors.
-    pub(crate) fn close_iterator_ignoring_errors(&mut self, it: u16, nx: u16, is_await: bool) -> CResult<()> {
+    pub(crate) fn close_iterator_ignoring_errors(
+        &mut self,
+        it: u16,
+        nx: u16,
+        is_await: bool,
+    ) -> CResult<()> {
         let (skip, caught, after) = (self.new_label(), self.new_label(), self.new_label());
         let h = self.new_handler();
         self.emit(Ir::TryBegin(h, caught));
@@ -621,7 +722,7 @@ impl<'ast> Compiler<'_, 'ast> {
             self.emit(Ir::EnterScope(s));
             for l in &lex {
                 if let Some(f) = l.function {
-                    self.function_value(f, None)?;
+                    self.function_decl(f, None)?;
                     if let Some(v) = self.lookup_in(s, l.name) {
                         self.emit(Ir::VarId(Access::Init, v));
                     }
@@ -643,7 +744,11 @@ impl<'ast> Compiler<'_, 'ast> {
             }
         }
         self.emit(Ir::Jump(Op::Goto, default.unwrap_or(brk)));
-        self.control.push(Control::Block { labels, brk, is_switch: true });
+        self.control.push(Control::Block {
+            labels,
+            brk,
+            is_switch: true,
+        });
         let mut r = Ok(());
         for (i, c) in cases.iter().enumerate() {
             self.emit(Ir::Label(case_labels[i]));
@@ -670,7 +775,11 @@ impl<'ast> Compiler<'_, 'ast> {
             Some(body) => {
                 let (h, target) = (self.new_handler(), self.new_label());
                 self.emit(Ir::TryBegin(h, target));
-                self.control.push(Control::Finally { body, handler: h, target });
+                self.control.push(Control::Finally {
+                    body,
+                    handler: h,
+                    target,
+                });
                 Some((h, target, body))
             }
             None => None,
@@ -698,8 +807,14 @@ impl<'ast> Compiler<'_, 'ast> {
         }
     }
 
-    fn try_catch(&mut self, block: &'ast [Stmt], handler: Option<&'ast CatchClause>) -> CResult<()> {
-        let Some(c) = handler else { return self.block(block) };
+    fn try_catch(
+        &mut self,
+        block: &'ast [Stmt],
+        handler: Option<&'ast CatchClause>,
+    ) -> CResult<()> {
+        let Some(c) = handler else {
+            return self.block(block);
+        };
         let (h, target, after) = (self.new_handler(), self.new_label(), self.new_label());
         self.emit(Ir::TryBegin(h, target));
         self.control.push(Control::Try { handler: h, target });
@@ -740,7 +855,10 @@ impl<'ast> Compiler<'_, 'ast> {
         while i > from {
             i -= 1;
             match &self.control[i] {
-                Control::Loop { iter: Some((it, nx, a)), .. } => {
+                Control::Loop {
+                    iter: Some((it, nx, a)),
+                    ..
+                } => {
                     let (it, nx, a) = (*it, *nx, *a);
                     self.close_iterator(it, nx, a);
                 }
@@ -750,7 +868,11 @@ impl<'ast> Compiler<'_, 'ast> {
                     self.emit(Ir::TryEnd(h));
                     reopen.push((h, t));
                 }
-                Control::Finally { body, handler, target } => {
+                Control::Finally {
+                    body,
+                    handler,
+                    target,
+                } => {
                     let (body, h, t) = (*body, *handler, *target);
                     self.emit(Ir::TryEnd(h));
                     reopen.push((h, t));
@@ -778,13 +900,17 @@ impl<'ast> Compiler<'_, 'ast> {
         let mut found = None;
         for (i, c) in self.control.iter().enumerate().rev() {
             match c {
-                Control::Loop { labels, brk, cont, .. } => {
-                    if label.is_none_or(|l| labels.contains(&l)) {
-                        found = Some((i, if is_continue { *cont } else { *brk }));
-                        break;
-                    }
+                Control::Loop {
+                    labels, brk, cont, ..
+                } if label.is_none_or(|l| labels.contains(&l)) => {
+                    found = Some((i, if is_continue { *cont } else { *brk }));
+                    break;
                 }
-                Control::Block { labels, brk, is_switch } if !is_continue => {
+                Control::Block {
+                    labels,
+                    brk,
+                    is_switch,
+                } if !is_continue => {
                     let hit = match label {
                         Some(l) => labels.contains(&l),
                         None => *is_switch,
@@ -810,7 +936,10 @@ impl<'ast> Compiler<'_, 'ast> {
     /// `implicit`: `return;` or falling off the end.
     pub(crate) fn return_value(&mut self, implicit: bool) -> CResult<()> {
         let kind = self.funcs[self.cur].kind;
-        let (is_gen, is_async) = (self.funcs[self.cur].is_generator, self.funcs[self.cur].is_async);
+        let (is_gen, is_async) = (
+            self.funcs[self.cur].is_generator,
+            self.funcs[self.cur].is_async,
+        );
         if is_gen && is_async && !implicit {
             self.emit(Ir::Op(Op::Await, 0, 0));
         }
@@ -821,7 +950,10 @@ impl<'ast> Compiler<'_, 'ast> {
             }
         }
         let needs = self.control.iter().any(|c| {
-            matches!(c, Control::Finally { .. } | Control::Loop { iter: Some(_), .. })
+            matches!(
+                c,
+                Control::Finally { .. } | Control::Loop { iter: Some(_), .. }
+            )
         });
         if needs {
             let t = self.alloc_local(Atom::Empty, BindingKind::Hidden, None)?;
