@@ -23,6 +23,8 @@ mod ir;
 mod pattern;
 mod scope;
 mod stmt;
+#[cfg(test)]
+mod tests;
 
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
@@ -33,6 +35,7 @@ use crate::bytecode::{
     BindingKind, ClosureVar, Constant, EvalScope, FunctionBytecode, FunctionFlags, FunctionKind,
     ModuleRecord,
 };
+use crate::parser::SyntaxError;
 
 use ir::{Ir, LabelId};
 
@@ -88,7 +91,14 @@ impl std::fmt::Display for CompileError {
     }
 }
 
-pub type CResult<T> = Result<T, CompileError>;
+impl CompileError {
+    /// The error as the parser's [`SyntaxError`] (with line and column).
+    pub fn into_syntax_error(self, source: &str) -> SyntaxError {
+        SyntaxError::new(source, self.span, self.message)
+    }
+}
+
+pub(crate) type CResult<T> = Result<T, CompileError>;
 
 /// Maximum nesting the compiler accepts (the parser's limit is lower; this is a backstop).
 pub const MAX_DEPTH: u32 = 2000;
@@ -102,10 +112,13 @@ pub fn compile(
     atoms: &mut AtomTable,
     source: Rc<str>,
     filename: &str,
-) -> CResult<Rc<FunctionBytecode>> {
+) -> Result<Rc<FunctionBytecode>, SyntaxError> {
+    let src = source.clone();
     let mut c = Compiler::new(atoms, source, filename, opts.template_site_base);
-    c.compile_program(program, &opts.kind)?;
-    c.finish()
+    let r = c
+        .compile_program(program, &opts.kind)
+        .and_then(|_| c.finish());
+    r.map_err(|e| e.into_syntax_error(&src))
 }
 
 /// Compiles a function created at run time (`new Function(...)`, spec
@@ -117,17 +130,22 @@ pub fn compile_function(
     source: Rc<str>,
     filename: &str,
     template_site_base: u32,
-) -> CResult<Rc<FunctionBytecode>> {
+) -> Result<Rc<FunctionBytecode>, SyntaxError> {
+    let src = source.clone();
     let mut c = Compiler::new(atoms, source, filename, template_site_base);
     // A container standing for the global scope (declares nothing).
     let container = c.new_func(FunctionKind::Script, false, None);
     c.cur = container;
     c.scope = c.funcs[container].scope;
     let anonymous = c.intern("anonymous");
-    let child = c.function(function, Some(anonymous), None)?;
-    c.root = child;
-    c.funcs[container].is_eval_caller = true;
-    c.finish()
+    let r = c
+        .function(function, Some(anonymous), None)
+        .and_then(|child| {
+            c.root = child;
+            c.funcs[container].is_eval_caller = true;
+            c.finish()
+        });
+    r.map_err(|e| e.into_syntax_error(&src))
 }
 
 /// The number of tagged-template site ids used by `f` and its nested functions.
