@@ -79,16 +79,39 @@ pub trait Trace {
     }
 }
 
+/// An edge reported to the collector.
+enum Edge<'h> {
+    Strong(&'h Header),
+    /// `value` is owned, but reachable only while `key` (held weakly) is alive.
+    Ephemeron(Option<&'h Header>, &'h Header),
+}
+
 /// Passed to [`Trace::trace`]; receives the edges.
 pub struct Tracer<'a> {
-    f: &'a mut dyn FnMut(&Header),
+    f: &'a mut dyn FnMut(Edge<'_>),
 }
 
 impl Tracer<'_> {
     /// Reports one owned edge.
     #[inline]
     pub fn edge<T: Trace + 'static>(&mut self, g: &Gc<T>) {
-        (self.f)(g.header());
+        (self.f)(Edge::Strong(g.header()));
+    }
+
+    /// Reports a WeakMap-style entry: the payload owns `value`, but the collector treats it
+    /// as reachable only while `key` is reachable (ephemeron semantics), so a value that
+    /// references its own key does not keep the key alive.
+    pub fn ephemeron<K: Trace + 'static, V: Trace + 'static>(
+        &mut self,
+        key: &GcWeak<K>,
+        value: &Gc<V>,
+    ) {
+        let k = key.slot.get().map(|p| {
+            // SAFETY: a `Some` slot points at a live (possibly cleared) cell: slots are
+            // cleared in `free_one` before deallocation.
+            unsafe { &*p.as_ptr() }
+        });
+        (self.f)(Edge::Ephemeron(k, value.header()));
     }
 }
 
@@ -469,7 +492,10 @@ impl Heap {
             // SAFETY: as above.
             let b = unsafe { p.as_ref() };
             b.value.trace(&mut Tracer {
-                f: &mut |child: &Header| {
+                f: &mut |e: Edge<'_>| {
+                    let child = match e {
+                        Edge::Strong(c) | Edge::Ephemeron(_, c) => c,
+                    };
                     if child.index.get() != UNTRACKED {
                         child.scratch.set(child.scratch.get().saturating_sub(1));
                     }
@@ -488,19 +514,55 @@ impl Heap {
                 work.push(h.index.get());
             }
         }
-        while let Some(i) = work.pop() {
-            let p = cells[i as usize]; // invariant: indices come from headers of `cells`.
-                                       // SAFETY: as above.
-            let b = unsafe { p.as_ref() };
-            b.value.trace(&mut Tracer {
-                f: &mut |child: &Header| {
-                    let idx = child.index.get();
-                    if idx != UNTRACKED && child.scratch.get() != ALIVE {
-                        child.scratch.set(ALIVE);
-                        work.push(idx);
-                    }
-                },
+        // Ephemerons whose key was not (yet) alive when their map was marked.
+        let mut pending: Vec<(*const Header, *const Header)> = Vec::new();
+        loop {
+            while let Some(i) = work.pop() {
+                // Invariant: indices come from headers of `cells`, unchanged during this run.
+                let p = cells[i as usize];
+                // SAFETY: as above.
+                let b = unsafe { p.as_ref() };
+                b.value.trace(&mut Tracer {
+                    f: &mut |e: Edge<'_>| {
+                        let child = match e {
+                            Edge::Strong(c) => c,
+                            Edge::Ephemeron(Some(k), v) => {
+                                if k.index.get() != UNTRACKED && k.scratch.get() != ALIVE {
+                                    pending.push((k as *const Header, v as *const Header));
+                                    return;
+                                }
+                                v
+                            }
+                            // Dead key: the value is unreachable through this entry.
+                            Edge::Ephemeron(None, _) => return,
+                        };
+                        let idx = child.index.get();
+                        if idx != UNTRACKED && child.scratch.get() != ALIVE {
+                            child.scratch.set(ALIVE);
+                            work.push(idx);
+                        }
+                    },
+                });
+            }
+            // Re-examine deferred entries whose key has been marked since.
+            let before = pending.len();
+            pending.retain(|&(k, v)| {
+                // SAFETY: both headers belong to cells that are allocated for the whole
+                // collection (nothing is freed before `find_garbage` returns).
+                let (k, v) = unsafe { (&*k, &*v) };
+                if k.scratch.get() != ALIVE {
+                    return true;
+                }
+                let idx = v.index.get();
+                if idx != UNTRACKED && v.scratch.get() != ALIVE {
+                    v.scratch.set(ALIVE);
+                    work.push(idx);
+                }
+                false
             });
+            if work.is_empty() && pending.len() == before {
+                break;
+            }
         }
         // 4. The rest is garbage.
         cells
@@ -747,6 +809,62 @@ mod tests {
                 true
             )
             .is_ok());
+    }
+
+    /// A WeakMap-like payload: entries hold keys weakly and values strongly.
+    struct WMap {
+        entries: RefCell<Vec<(GcWeak<Node>, Gc<Node>)>>,
+    }
+    impl Trace for WMap {
+        fn trace(&self, t: &mut Tracer<'_>) {
+            for (k, v) in self.entries.borrow().iter() {
+                t.ephemeron(k, v);
+            }
+        }
+        fn clear(&self) {
+            let old = std::mem::take(&mut *self.entries.borrow_mut());
+            drop(old);
+        }
+    }
+
+    #[test]
+    fn ephemerons_do_not_keep_their_keys_alive() {
+        let h = Heap::new();
+        let map = h
+            .alloc(
+                WMap {
+                    entries: RefCell::new(Vec::new()),
+                },
+                true,
+            )
+            .unwrap();
+        // Entry 1: the value references its own key; nothing else holds the key.
+        let k1 = node(&h, None);
+        let v1 = node(&h, Some(k1.clone()));
+        // Entry 2: the key is held from outside; its value must survive.
+        let k2 = node(&h, None);
+        let inner = node(&h, None);
+        let v2 = node(&h, Some(inner.clone()));
+        drop(inner);
+        map.entries.borrow_mut().push((k1.downgrade(), v1.clone()));
+        map.entries.borrow_mut().push((k2.downgrade(), v2.clone()));
+        let w1 = k1.downgrade();
+        drop((k1, v1, v2));
+        h.collect();
+        assert!(
+            w1.is_dead(),
+            "the self-referencing entry's key was collected"
+        );
+        // The live entry's value kept its child.
+        assert!(map.entries.borrow()[1].1.next.borrow().is_some());
+        // The map sweeps dead entries lazily; after that only k2's entry remains.
+        map.entries.borrow_mut().retain(|(k, _)| !k.is_dead());
+        assert_eq!(map.entries.borrow().len(), 1);
+        drop(k2);
+        drop(map);
+        h.collect();
+        assert_eq!(h.usage().cells, 0);
+        assert_eq!(h.bytes(), 0);
     }
 
     #[test]

@@ -388,7 +388,7 @@ fn reserve_charged<T>(
     // script; it is allocator slack).
     let got = (v.capacity() - old_cap) * std::mem::size_of::<T>();
     if got > bytes {
-        let _ = cx.heap.charge(got - bytes);
+        cx.heap.force_charge(got - bytes);
         *charged += got;
     } else {
         *charged += bytes;
@@ -401,6 +401,20 @@ impl JsObject {
     pub fn shape(&self) -> &Rc<Shape> {
         &self.shape
     }
+    /// The object's shape for inline caches: `Some` only for shared (transition-tree)
+    /// shapes, whose slot layout never changes (dictionary shapes are mutated in place and
+    /// must not be cached). An IC keeps the `Rc` (not the address, which a new shape could
+    /// reuse) and compares with `Rc::ptr_eq`; the cached slot is then valid for any object
+    /// with that shape: `JsObject::slot(i)`.
+    #[inline]
+    pub fn cacheable_shape(&self) -> Option<&Rc<Shape>> {
+        if self.shape.is_dictionary() {
+            None
+        } else {
+            Some(&self.shape)
+        }
+    }
+
     /// The dense elements (index keys 0..len).
     #[inline]
     pub fn elements(&self) -> &[Value] {

@@ -113,6 +113,9 @@ pub struct Interrupt {
     pub flag: Arc<AtomicBool>,
 }
 
+/// How many low-numbered atoms get their string value cached.
+pub const ATOM_STRING_CACHE: usize = 2048;
+
 /// Default limit of native re-entry depth.
 pub const DEFAULT_MAX_DEPTH: u32 = 400;
 
@@ -134,6 +137,9 @@ pub struct Cx {
     /// The root of the shape tree.
     pub root_shape: Rc<Shape>,
     pub atoms: AtomTable,
+    /// Strings of the first [`ATOM_STRING_CACHE`] atoms, made on first use (property names
+    /// turned into values by `for-in`, `Object.keys`, `typeof`...).
+    atom_strings: Vec<Option<JsString>>,
     /// Atom-table bytes already charged to the heap (atoms live as long as the runtime).
     atom_bytes_charged: usize,
     /// Set while the OOM error itself is being built (it may exceed the limit briefly).
@@ -167,6 +173,7 @@ impl Cx {
             atoms,
             in_oom: false,
             atom_bytes_charged: 0,
+            atom_strings: Vec::new(),
             heap,
         };
         // Invariant: a fresh runtime has no memory limit, so realm creation cannot fail
@@ -396,11 +403,22 @@ impl Cx {
             let s = i.to_string();
             return self.new_string(&s);
         }
+        let slot = a.raw() as usize;
+        if let Some(Some(s)) = self.atom_strings.get(slot) {
+            return Ok(s.clone());
+        }
         let r = match self.atoms.text(a) {
             Some(t) => JsString::from_utf16(&self.heap, t),
             None => JsString::from_str(&self.heap, ""),
         };
-        self.oom(r)
+        let s = self.oom(r)?;
+        if slot < ATOM_STRING_CACHE && !self.atoms.is_symbol(a) {
+            if self.atom_strings.len() <= slot {
+                self.atom_strings.resize(slot + 1, None);
+            }
+            self.atom_strings[slot] = Some(s.clone());
+        }
+        Ok(s)
     }
     /// Interns a JS string as an atom.
     pub fn intern_string(&mut self, s: &JsString) -> Atom {
