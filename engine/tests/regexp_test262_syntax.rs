@@ -93,10 +93,9 @@ fn strip(src: &str) -> Vec<char> {
     let mut i = 0;
     while let Some(&c) = s.get(i) {
         if c == '/' && s.get(i + 1) == Some(&'/') {
-            while i < s.len() && s[i] != '\n' {
-                out.push(' ');
-                i += 1;
-            }
+            let end = s[i..].iter().position(|&c| c == '\n').map_or(s.len(), |n| i + n);
+            out.resize(out.len() + (end - i), ' ');
+            i = end;
             continue;
         }
         if c == '/' && s.get(i + 1) == Some(&'*') {
@@ -106,9 +105,7 @@ fn strip(src: &str) -> Vec<char> {
                 i += 1;
             }
             i += 2;
-            for _ in start..i.min(s.len()) {
-                out.push(' ');
-            }
+            out.resize(out.len() + (i.min(s.len()) - start), ' ');
             continue;
         }
         if c == '"' || c == '\'' || c == '`' {
