@@ -560,8 +560,18 @@ impl<'ast> Compiler<'_, 'ast> {
         Ok(())
     }
 
+    /// As [`Compiler::reference`] for a reference that will be written: a computed key is
+    /// converted to a property key (once) after checking the base.
+    pub(crate) fn reference_for_write(&mut self, e: &'ast Expr) -> CResult<Ref> {
+        let saved = std::mem::replace(&mut self.ref_for_write, true);
+        let r = self.reference(e);
+        self.ref_for_write = saved;
+        r
+    }
+
     /// Evaluates the base parts of a reference expression onto the stack.
     pub(crate) fn reference(&mut self, e: &'ast Expr) -> CResult<Ref> {
+        let write = std::mem::take(&mut self.ref_for_write);
         let e = e.unparen();
         match &e.kind {
             ExprKind::Ident(id) => Ok(Ref::Var(id.name)),
@@ -578,7 +588,14 @@ impl<'ast> Compiler<'_, 'ast> {
                     MemberProp::Ident(a, _) => Ok(Ref::Field(*a)),
                     MemberProp::Computed(k) => {
                         self.expr(k)?;
-                        self.op(Op::ToPropKey);
+                        if write {
+                            // GetValue/PutValue order: RequireObjectCoercible(base) before
+                            // ToPropertyKey(key), and the key converted once.
+                            self.op(Op::Swap);
+                            self.op(Op::CheckObjectCoercible);
+                            self.op(Op::Swap);
+                            self.op(Op::ToPropKey);
+                        }
                         Ok(Ref::Elem)
                     }
                     MemberProp::Private(a, _) => {
@@ -689,7 +706,7 @@ impl<'ast> Compiler<'_, 'ast> {
     }
 
     fn update(&mut self, op: UpdateOp, prefix: bool, target: &'ast Expr) -> CResult<()> {
-        let r = self.reference(target)?;
+        let r = self.reference_for_write(target)?;
         self.pos(target.span.start);
         self.ref_get(r, true)?;
         self.op(Op::ToNumeric);
@@ -735,7 +752,7 @@ impl<'ast> Compiler<'_, 'ast> {
                     self.emit(Ir::Var(Access::Put, id.name, self.scope));
                 }
                 (_, Some(x)) => {
-                    let r = self.reference(x)?;
+                    let r = self.reference_for_write(x)?;
                     self.expr(value)?;
                     self.pos(e.span.start);
                     self.ref_put(r, true)?;
@@ -750,7 +767,7 @@ impl<'ast> Compiler<'_, 'ast> {
         }
         let r = match (&target.kind, target_expr) {
             (PatternKind::Ident(id), _) => Ref::Var(id.name),
-            (_, Some(x)) => self.reference(x)?,
+            (_, Some(x)) => self.reference_for_write(x)?,
             _ => return self.err(target.span, "invalid compound assignment target"),
         };
         let name = match r {

@@ -1094,6 +1094,10 @@ impl<'ast> Compiler<'_, 'ast> {
                     Some(d) => {
                         self.scopes[sid].kind =
                             ScopeKind::EvalDynamic(vid, d == DynamicScope::With);
+                        // Built outermost first: the last one is the innermost.
+                        if d == DynamicScope::VarObject && b.same_function {
+                            self.eval_var_object = Some(vid);
+                        }
                     }
                     None => self.scopes[sid].names.push((b.name, vid)),
                 }
@@ -1137,11 +1141,7 @@ impl<'ast> Compiler<'_, 'ast> {
         for l in &lex {
             self.declare(fscope, l.name, l.kind)?;
         }
-        let var_object = es
-            .bindings
-            .iter()
-            .find(|b| b.dynamic == Some(DynamicScope::VarObject) && b.same_function)
-            .map(|b| b.name);
+        let var_object = self.eval_var_object;
         let mut annex: Vec<&'ast Function> = Vec::new();
         let lex_names: Vec<Atom> = lex.iter().map(|l| l.name).collect();
         scope::annex_b_functions(&p.body, &lex_names, &mut annex);
@@ -1189,7 +1189,7 @@ impl<'ast> Compiler<'_, 'ast> {
                 self.declare(fscope, n, BindingKind::Var)?;
                 continue;
             };
-            self.emit(Ir::Var(Access::GetRaw, vo, fscope));
+            self.emit(Ir::VarId(Access::GetRaw, vo));
             match func {
                 Some(g) => {
                     self.function_decl(g, None)?;

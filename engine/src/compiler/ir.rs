@@ -519,7 +519,18 @@ impl Compiler<'_, '_> {
         }
         let st = &self.funcs[f];
         out.var_scope_is_global = st.vars_global;
-        out.in_class_field_init = st.in_class_field_init;
+        // Arrows inherit the class-field-initializer context of their enclosing function.
+        let mut g = Some(f);
+        while let Some(id) = g {
+            if self.funcs[id].in_class_field_init {
+                out.in_class_field_init = true;
+                break;
+            }
+            if self.funcs[id].kind != FunctionKind::Arrow {
+                break;
+            }
+            g = self.funcs[id].parent;
+        }
         let h = self.hidden;
         let bindings = out.bindings.clone();
         for b in &bindings {

@@ -307,6 +307,8 @@ pub(crate) struct Compiler<'a, 'ast> {
     pub optional: Vec<LabelId>,
     /// The next compiled function is a declaration (no self-binding).
     pub next_is_decl: bool,
+    /// `reference()` is evaluating a write target (inner expressions reset it).
+    pub ref_for_write: bool,
     pub atoms: &'a mut AtomTable,
     pub source: Rc<str>,
     pub filename: Rc<str>,
@@ -322,6 +324,8 @@ pub(crate) struct Compiler<'a, 'ast> {
     /// Results of lowering, by function id.
     pub lowered: Vec<Option<Rc<FunctionBytecode>>>,
     pub eval_scope: Option<Rc<EvalScope>>,
+    /// Direct eval: the caller's variable object (innermost of the caller's own function).
+    pub eval_var_object: Option<VarId>,
     pub root: FuncId,
     pub hidden: Hidden,
 }
@@ -353,6 +357,7 @@ impl<'a, 'ast> Compiler<'a, 'ast> {
             control: Vec::new(),
             optional: Vec::new(),
             next_is_decl: false,
+            ref_for_write: false,
             hidden,
             atoms,
             source,
@@ -367,6 +372,7 @@ impl<'a, 'ast> Compiler<'a, 'ast> {
             depth: 0,
             lowered: Vec::new(),
             eval_scope: None,
+            eval_var_object: None,
             root: 0,
         }
     }

@@ -943,28 +943,42 @@ impl<'ast> Compiler<'_, 'ast> {
         if is_gen && is_async && !implicit {
             self.emit(Ir::Op(Op::Await, 0, 0));
         }
-        if kind == FunctionKind::DerivedConstructor {
-            if let Some(t) = self.funcs[self.cur].this_var {
-                self.emit(Ir::VarId(Access::GetRaw, t));
-                self.emit(Ir::Op(Op::CheckCtorReturn, 0, 0));
-            }
-        }
-        let needs = self.control.iter().any(|c| {
-            matches!(
-                c,
-                Control::Finally { .. } | Control::Loop { iter: Some(_), .. }
-            )
+        // A derived constructor checks its result after leaving every try/finally (the check
+        // belongs to [[Construct]], outside the body).
+        let derived_this = if kind == FunctionKind::DerivedConstructor {
+            self.funcs[self.cur].this_var
+        } else {
+            None
+        };
+        let needs = self.control.iter().any(|c| match c {
+            Control::Finally { .. } | Control::Loop { iter: Some(_), .. } => true,
+            Control::Try { .. } => derived_this.is_some(),
+            _ => false,
         });
-        if needs {
+        let reopen = if needs {
             let t = self.alloc_local(Atom::Empty, BindingKind::Hidden, None)?;
             self.emit(Ir::Op(Op::PutLoc, t as u32, 0));
             let reopen = self.cross_controls(0)?;
             self.emit(Ir::Op(Op::GetLoc, t as u32, 0));
-            self.emit(Ir::Op(Op::Return, 0, 0));
-            self.reopen(reopen);
+            reopen
         } else {
+            Vec::new()
+        };
+        if let Some(t) = derived_this {
+            // undefined → the (checked) this binding; otherwise an Object or a TypeError.
+            let not_undef = self.new_label();
+            self.emit(Ir::Op(Op::Dup, 0, 0));
+            self.emit(Ir::Op(Op::IsUndefined, 0, 0));
+            self.emit(Ir::Jump(Op::IfFalse, not_undef));
+            self.emit(Ir::Op(Op::Drop, 0, 0));
+            self.emit(Ir::VarId(Access::Get, t));
             self.emit(Ir::Op(Op::Return, 0, 0));
+            self.emit(Ir::Label(not_undef));
+            self.emit(Ir::Op(Op::PushUndefined, 0, 0));
+            self.emit(Ir::Op(Op::CheckCtorReturn, 0, 0));
         }
+        self.emit(Ir::Op(Op::Return, 0, 0));
+        self.reopen(reopen);
         Ok(())
     }
 

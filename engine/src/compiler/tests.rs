@@ -331,3 +331,52 @@ fn compile_test262_language() {
     }
     eprintln!("test262 language: parsed {parsed}, compiled {compiled}, compile errors {failed}");
 }
+
+/// Compiles `caller` and then `eval_src` against the first eval site of the function at
+/// `index` (in `all_functions` order); returns the eval code's disassembly.
+fn eval_dis(caller: &str, index: usize, eval_src: &str) -> String {
+    let (mut atoms, f) = compile_with(caller, false);
+    let mut fs = Vec::new();
+    all_functions(&f, &mut fs);
+    let scope = fs[index].eval_sites[0].clone();
+    let p = parse(
+        eval_src,
+        &ParseOptions::direct_eval(scope.strict),
+        &mut atoms,
+    )
+    .expect("parses");
+    let opts = CompileOptions {
+        kind: CompileKind::DirectEval(scope),
+        template_site_base: 0,
+    };
+    let e = compile(&p, &opts, &mut atoms, eval_src.into(), "eval").expect("compiles");
+    check_code(&e);
+    disassemble(&e, Some(&atoms))
+}
+
+#[test]
+fn snapshot_eval_var_object() {
+    let got = eval_dis(
+        "(function() { eval('x'); })",
+        1,
+        "initial = x; delete x; postDeletion = function() { x; }; var x;",
+    );
+    let path = format!(
+        "{}/src/compiler/snapshots/eval_varobj.txt",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        std::fs::write(&path, &got).expect("write snapshot");
+        return;
+    }
+    assert_eq!(std::fs::read_to_string(&path).unwrap_or_default(), got);
+}
+
+#[test]
+#[ignore]
+fn print_disassembly() {
+    // Debug aid: `DIS_SRC='…' cargo test -p qjs-engine print_disassembly -- --ignored --nocapture`
+    if let Ok(src) = std::env::var("DIS_SRC") {
+        eprintln!("{}", dis(&src));
+    }
+}
