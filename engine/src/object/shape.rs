@@ -15,8 +15,42 @@
 
 use crate::atoms::Atom;
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::HashMap as StdHashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::{Rc, Weak};
+
+/// A small multiplicative hasher for atom-keyed tables (atoms are already well-spread
+/// integers; SipHash's DoS resistance buys nothing here and costs startup time).
+#[derive(Default, Clone, Copy)]
+pub struct AtomHasher(u64);
+
+impl Hasher for AtomHasher {
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(b as u64);
+        }
+    }
+    #[inline]
+    fn write_u8(&mut self, n: u8) {
+        self.write_u64(n as u64);
+    }
+    #[inline]
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(n as u64);
+    }
+    #[inline]
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+/// HashMap keyed by atoms with [`AtomHasher`].
+pub type HashMap<K, V> = StdHashMap<K, V, BuildHasherDefault<AtomHasher>>;
 
 /// Property attribute bits.
 pub mod attrs {
@@ -61,7 +95,7 @@ impl Shape {
             deleted: 0,
             index: None,
             dictionary: false,
-            transitions: RefCell::new(HashMap::new()),
+            transitions: RefCell::new(HashMap::default()),
         })
     }
 
@@ -142,7 +176,7 @@ impl Shape {
             deleted: 0,
             index,
             dictionary: false,
-            transitions: RefCell::new(HashMap::new()),
+            transitions: RefCell::new(HashMap::default()),
         });
         let mut t = self.transitions.borrow_mut();
         if t.len() >= 32 && t.len().is_power_of_two() {
@@ -161,7 +195,7 @@ impl Shape {
             deleted: 0,
             index,
             dictionary: true,
-            transitions: RefCell::new(HashMap::new()),
+            transitions: RefCell::new(HashMap::default()),
         }
     }
 

@@ -286,15 +286,24 @@ fn long_object_chain_frees_iteratively() {
 
 #[test]
 fn creating_a_runtime_is_fast_enough() {
-    let t = std::time::Instant::now();
-    let n = 20;
-    for _ in 0..n {
+    // Minimum over runs: the machine is shared, the minimum is the least noisy figure.
+    let mut best_new = std::time::Duration::MAX;
+    let mut best_drop = std::time::Duration::MAX;
+    for _ in 0..30 {
+        let t = std::time::Instant::now();
         let cx = Cx::new();
+        let made = t.elapsed();
+        let t = std::time::Instant::now();
         drop(cx);
+        best_new = best_new.min(made);
+        best_drop = best_drop.min(t.elapsed());
     }
-    let per = t.elapsed() / n;
+    eprintln!("Cx::new(): {best_new:?}, drop: {best_drop:?} (best of 30)");
     // Debug builds are slow; this guards against pathological startup only.
-    assert!(per.as_millis() < 200, "runtime creation took {per:?}");
+    assert!(
+        best_new.as_millis() < 200,
+        "runtime creation took {best_new:?}"
+    );
 }
 
 fn host_fn(

@@ -11,8 +11,10 @@ use crate::heap::{Gc, Heap, OutOfMemory, Trace, Tracer};
 use num_bigint::{BigInt, Sign};
 use num_traits::{One, Signed, ToPrimitive, Zero};
 
-/// Largest BigInt in bits (2^24 bits = 2 MiB), as a RangeError beyond.
-pub const MAX_BITS: u64 = 1 << 24;
+/// Largest BigInt in bits (2^20 bits = 128 KiB, ~315,000 decimal digits); RangeError
+/// beyond. The cap also bounds the time of one uninterruptible operation: num-bigint's
+/// division is quadratic, and (2^20 / 64)^2 limb steps take well under a second.
+pub const MAX_BITS: u64 = 1 << 20;
 
 pub struct BigCell(BigInt);
 
