@@ -251,3 +251,51 @@ fn disassembly() {
     assert!(d.contains("GreedyChar min=0 max=4294967295"), "{d}");
     assert!(d.trim_end().ends_with("Match"), "{d}");
 }
+
+/// A small deterministic generator (xorshift) for the robustness test.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+}
+
+/// Random patterns built from regex-significant pieces never panic the parser, compiler or
+/// matcher, in any mode, and every match stays within the subject.
+#[test]
+fn random_patterns_do_not_panic() {
+    const PIECES: &[&str] = &[
+        "a", "b", "(", ")", "(?:", "(?=", "(?!", "(?<=", "(?<!", "(?<n>", "\\k<n>", "[", "]",
+        "[^", "-", "|", "*", "+", "?", "{", "}", "{1,2}", "{2}", ",", "\\", "\\1", "\\2", "\\b",
+        "\\B", "\\d", "\\W", "\\s", "\\p{L}", "\\P{Lu}", "\\q{ab|c}", "&&", "--", "^", "$", ".",
+        "\\u{1F600}", "\\uD83D", "\u{1F600}", "\\c", "\\x4", "(?i:", "(?-i:", "0", "\u{17f}",
+    ];
+    const FLAGS: &[&str] = &["", "i", "u", "v", "iu", "vi", "ms", "y", "imsu"];
+    let subjects: Vec<Vec<u16>> =
+        ["", "aab", "ba\u{1F600}Ab\n", "abababab", "\u{17f}S c_9"].iter().map(|s| u16s(s)).collect();
+    let mut rng = Rng(0x2545_F491_4F6C_DD1D);
+    let mut compiled = 0;
+    for _ in 0..3000 {
+        let n = 1 + rng.next() % 8;
+        let mut p = String::new();
+        for _ in 0..n {
+            p.push_str(PIECES[(rng.next() % PIECES.len() as u64) as usize]);
+        }
+        let f = FLAGS[(rng.next() % FLAGS.len() as u64) as usize];
+        let Ok(re) = compile(&u16s(&p), &u16s(f)) else { continue };
+        compiled += 1;
+        for s in &subjects {
+            let mut ctl = Unlimited { remaining: 1 << 24 };
+            if let Ok(Some(c)) = re.exec(Input::Utf16(s), 0, &mut ctl) {
+                for (a, b) in c.groups.iter().flatten() {
+                    assert!(a <= b && *b <= s.len(), "/{p}/{f}: bad capture {a}..{b}");
+                }
+            }
+        }
+    }
+    assert!(compiled > 300, "only {compiled} patterns compiled");
+}
