@@ -22,6 +22,7 @@ pub mod error;
 pub mod function;
 pub mod object;
 pub mod proxy;
+pub mod regexp;
 
 use crate::atoms::Atom;
 use crate::object::function::{function_name_string, new_native_function};
@@ -399,6 +400,7 @@ pub fn init_realm(cx: &mut Cx) -> JsResult<()> {
     function::init(cx)?;
     error::init(cx)?;
     proxy::init(cx)?;
+    regexp::init(cx)?;
     Ok(())
 }
 

@@ -116,6 +116,10 @@ pub enum ObjectData {
     Arguments,
     /// Proxy exotic object; `None` once revoked. Spec: #sec-proxy-object-internal-methods-and-internal-slots
     Proxy(Option<Box<proxy::ProxyData>>),
+    /// Has [[RegExpMatcher]], [[OriginalSource]], [[OriginalFlags]].
+    RegExp(Box<crate::builtins::regexp::RegExpData>),
+    /// %RegExpStringIterator% instance state.
+    RegExpStringIterator(Box<crate::builtins::regexp::RegExpStringIteratorData>),
 }
 
 /// The object storage. See the module docs.
@@ -245,6 +249,7 @@ impl Trace for ObjCell {
                     trace_value(v, t);
                 }
             }
+            ObjectData::RegExpStringIterator(it) => t.edge(&it.regexp.0),
             _ => {}
         }
     }

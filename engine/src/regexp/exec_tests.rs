@@ -269,14 +269,61 @@ impl Rng {
 #[test]
 fn random_patterns_do_not_panic() {
     const PIECES: &[&str] = &[
-        "a", "b", "(", ")", "(?:", "(?=", "(?!", "(?<=", "(?<!", "(?<n>", "\\k<n>", "[", "]",
-        "[^", "-", "|", "*", "+", "?", "{", "}", "{1,2}", "{2}", ",", "\\", "\\1", "\\2", "\\b",
-        "\\B", "\\d", "\\W", "\\s", "\\p{L}", "\\P{Lu}", "\\q{ab|c}", "&&", "--", "^", "$", ".",
-        "\\u{1F600}", "\\uD83D", "\u{1F600}", "\\c", "\\x4", "(?i:", "(?-i:", "0", "\u{17f}",
+        "a",
+        "b",
+        "(",
+        ")",
+        "(?:",
+        "(?=",
+        "(?!",
+        "(?<=",
+        "(?<!",
+        "(?<n>",
+        "\\k<n>",
+        "[",
+        "]",
+        "[^",
+        "-",
+        "|",
+        "*",
+        "+",
+        "?",
+        "{",
+        "}",
+        "{1,2}",
+        "{2}",
+        ",",
+        "\\",
+        "\\1",
+        "\\2",
+        "\\b",
+        "\\B",
+        "\\d",
+        "\\W",
+        "\\s",
+        "\\p{L}",
+        "\\P{Lu}",
+        "\\q{ab|c}",
+        "&&",
+        "--",
+        "^",
+        "$",
+        ".",
+        "\\u{1F600}",
+        "\\uD83D",
+        "\u{1F600}",
+        "\\c",
+        "\\x4",
+        "(?i:",
+        "(?-i:",
+        "0",
+        "\u{17f}",
     ];
     const FLAGS: &[&str] = &["", "i", "u", "v", "iu", "vi", "ms", "y", "imsu"];
-    let subjects: Vec<Vec<u16>> =
-        ["", "aab", "ba\u{1F600}Ab\n", "abababab", "\u{17f}S c_9"].iter().map(|s| u16s(s)).collect();
+    let subjects: Vec<Vec<u16>> = ["", "aab", "ba\u{1F600}Ab\n", "abababab", "\u{17f}S c_9"]
+        .iter()
+        .map(|s| u16s(s))
+        .collect();
     let mut rng = Rng(0x2545_F491_4F6C_DD1D);
     let mut compiled = 0;
     for _ in 0..3000 {
@@ -286,7 +333,9 @@ fn random_patterns_do_not_panic() {
             p.push_str(PIECES[(rng.next() % PIECES.len() as u64) as usize]);
         }
         let f = FLAGS[(rng.next() % FLAGS.len() as u64) as usize];
-        let Ok(re) = compile(&u16s(&p), &u16s(f)) else { continue };
+        let Ok(re) = compile(&u16s(&p), &u16s(f)) else {
+            continue;
+        };
         compiled += 1;
         for s in &subjects {
             let mut ctl = Unlimited { remaining: 1 << 24 };

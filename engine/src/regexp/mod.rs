@@ -131,6 +131,23 @@ impl Regex {
         &self.names
     }
 
+    /// Approximate heap bytes of the compiled program (for memory accounting).
+    pub fn memory_size(&self) -> usize {
+        let p = &self.program;
+        std::mem::size_of::<Regex>()
+            + p.code.len() * std::mem::size_of::<ops::Insn>()
+            + p.classes
+                .iter()
+                .map(|c| 64 + c.set.ranges().len() * 8)
+                .sum::<usize>()
+            + p.backrefs.iter().map(|b| 24 + b.len() * 4).sum::<usize>()
+            + self
+                .names
+                .iter()
+                .map(|(n, v)| 48 + n.len() + v.len() * 4)
+                .sum::<usize>()
+    }
+
     pub fn disassemble(&self) -> String {
         ops::disassemble(&self.program.code)
     }
