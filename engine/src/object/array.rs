@@ -182,8 +182,7 @@ pub fn array_set_length(cx: &mut Cx, o: &Obj, desc: PropertyDescriptor) -> JsRes
     }
     let new_writable = desc.writable != Some(false);
     // 15-17. Delete elements from the end; stop at a non-configurable one.
-    let removed = o.borrow_mut().truncate_elements(new_len as usize);
-    drop(removed);
+    // Shape-stored (sparse) indices are all above the dense prefix, so they go first.
     let mut sparse: Vec<(u32, Atom)> = {
         let b = o.borrow();
         b.shape()
@@ -215,6 +214,7 @@ pub fn array_set_length(cx: &mut Cx, o: &Obj, desc: PropertyDescriptor) -> JsRes
         }
         o.borrow_mut().remove(cx, k, place)?;
     }
+    let removed = o.borrow_mut().truncate_elements(new_len as usize);
     set_array_data(
         o,
         ArrayData {
@@ -222,6 +222,8 @@ pub fn array_set_length(cx: &mut Cx, o: &Obj, desc: PropertyDescriptor) -> JsRes
             length_writable: new_writable,
         },
     );
+    // Dropped last: freeing the removed values cannot observe a half-updated array.
+    drop(removed);
     Ok(true)
 }
 

@@ -166,6 +166,7 @@ pub fn new_native_function(
             f,
             magic,
             constructor,
+            realm: cx.realm_id(),
         }),
     )?;
     define_value(
@@ -196,6 +197,7 @@ pub fn new_native_closure(
         f,
         data,
         constructor,
+        realm: cx.realm_id(),
     }));
     let o = match Obj::new(cx, proto, class) {
         Ok(o) => o,
@@ -301,4 +303,26 @@ pub fn call_method(cx: &mut Cx, this: &Value, key: Atom, args: &[Value]) -> JsRe
         _ => super::ops::get_v(cx, this, key)?,
     };
     call(cx, &f, this, args)
+}
+
+/// GetFunctionRealm. Spec: #sec-getfunctionrealm
+pub fn get_function_realm(cx: &mut Cx, f: &Obj) -> JsResult<crate::realm::RealmId> {
+    let mut cur = f.clone();
+    loop {
+        let next = match &cur.borrow().class {
+            ObjectData::NativeFunction(n) => return Ok(n.realm),
+            ObjectData::NativeClosure(n) => return Ok(n.realm),
+            ObjectData::BoundFunction(b) => b.target.clone(),
+            ObjectData::Proxy(Some(p)) => p.target.clone(),
+            // Revoked proxy: detected below (next == cur).
+            ObjectData::Proxy(None) => cur.clone(),
+            // VM: bytecode closures return their [[Realm]] here.
+            _ => return Ok(cx.realm_id()),
+        };
+        if Obj::ptr_eq(&next, &cur) {
+            return Err(cx.throw_type_error("Cannot get the realm of a revoked proxy"));
+        }
+        cur = next;
+        cx.poll_interrupt(1)?;
+    }
 }

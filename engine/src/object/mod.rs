@@ -58,6 +58,8 @@ pub struct NativeFunction {
     pub f: NativeFn,
     pub magic: u16,
     pub constructor: bool,
+    /// The realm that created the function (GetFunctionRealm).
+    pub realm: crate::realm::RealmId,
 }
 
 /// A native function with internal slots (`data`), e.g. Proxy revokers, promise resolving
@@ -75,6 +77,7 @@ pub struct NativeClosure {
     pub f: NativeDataFn,
     pub data: Vec<Value>,
     pub constructor: bool,
+    pub realm: crate::realm::RealmId,
 }
 
 /// A Rust closure exposed as a JS function (for embedders).

@@ -896,13 +896,16 @@ pub fn get_prototype_from_constructor(
     default: Intrinsic,
 ) -> JsResult<Option<Obj>> {
     if let Value::Object(nt) = new_target {
+        // 2. proto = Get(constructor, "prototype").
         if let Value::Object(p) = get(cx, nt, Atom::Prototype)? {
             return Ok(Some(p));
         }
+        // 3.a-b. The default of the constructor's realm.
+        let realm = super::function::get_function_realm(cx, nt)?;
+        return Ok(cx.realm_intrinsic(realm, default).as_object().cloned());
     }
     Ok(cx.intrinsic_obj(default))
 }
-
 /// OrdinaryCreateFromConstructor. Spec: #sec-ordinarycreatefromconstructor
 pub fn ordinary_create_from_constructor(
     cx: &mut Cx,

@@ -77,7 +77,14 @@ for_each_intrinsic!(define_intrinsics);
 pub struct Realm {
     intrinsics: Vec<Value>,
     pub global: Obj,
+    /// This realm's number in its runtime (see [`Cx::enter_realm`]).
+    id: RealmId,
 }
+
+/// Identifies a realm of one runtime; function objects record the realm that made them
+/// (GetFunctionRealm).
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Default)]
+pub struct RealmId(pub u32);
 
 impl Realm {
     /// The intrinsic object, or undefined if this realm did not install it.
@@ -87,6 +94,9 @@ impl Realm {
             .get(i as usize)
             .cloned()
             .unwrap_or(Value::Undefined)
+    }
+    pub fn id(&self) -> RealmId {
+        self.id
     }
     pub fn set_intrinsic(&mut self, i: Intrinsic, v: Value) {
         if let Some(slot) = self.intrinsics.get_mut(i as usize) {
@@ -123,6 +133,9 @@ pub const DEFAULT_MAX_DEPTH: u32 = 400;
 pub struct Cx {
     /// The current realm.
     pub realm: Box<Realm>,
+    /// Every realm of the runtime by id; the current one's slot is `None` (it is in
+    /// `realm`). Realms live as long as the runtime.
+    parked_realms: Vec<Option<Box<Realm>>>,
     /// The pending exception (meaningful only while an `Err(Throw)` propagates).
     pub exception: Value,
     /// The pending exception is an uncatchable interrupt.
@@ -156,7 +169,9 @@ impl Cx {
             realm: Box::new(Realm {
                 intrinsics: Vec::new(),
                 global: placeholder_global(&heap),
+                id: RealmId(0),
             }),
+            parked_realms: vec![None],
             exception: Value::Undefined,
             uncatchable: false,
             jobs: VecDeque::new(),
@@ -190,24 +205,62 @@ impl Cx {
 
     /// Creates another realm of this runtime with all its builtins (test262's
     /// `$262.createRealm`, QuickJS's `JS_NewContext`). The current realm stays current; use
-    /// [`Cx::swap_realm`] to run code in the new one. Values flow freely between realms of
-    /// one runtime. (Functions do not yet record their realm: GetFunctionRealm answers the
-    /// current realm.)
-    pub fn new_realm(&mut self) -> JsResult<Box<Realm>> {
+    /// [`Cx::enter_realm`] to run code in the new one. Values flow freely between realms.
+    pub fn new_realm(&mut self) -> JsResult<RealmId> {
+        let id = RealmId(self.parked_realms.len() as u32);
         let global = Obj::bootstrap(&self.heap);
         let fresh = Box::new(Realm {
             intrinsics: Vec::new(),
             global,
+            id,
         });
         let old = std::mem::replace(&mut self.realm, fresh);
         let r = self.init_realm();
         let new = std::mem::replace(&mut self.realm, old);
-        r.map(|()| new)
+        self.parked_realms.push(Some(new));
+        r.map(|()| id)
     }
 
-    /// Makes `other` the current realm and returns the previous one in its place.
-    pub fn swap_realm(&mut self, other: &mut Box<Realm>) {
-        std::mem::swap(&mut self.realm, other);
+    /// Makes realm `id` current; returns the previously current realm's id (pass it back to
+    /// restore). An unknown id changes nothing.
+    pub fn enter_realm(&mut self, id: RealmId) -> RealmId {
+        let cur = self.realm.id;
+        if id == cur {
+            return cur;
+        }
+        let Some(slot) = self.parked_realms.get_mut(id.0 as usize) else {
+            return cur;
+        };
+        let Some(next) = slot.take() else { return cur };
+        let prev = std::mem::replace(&mut self.realm, next);
+        if let Some(s) = self.parked_realms.get_mut(cur.0 as usize) {
+            *s = Some(prev);
+        }
+        cur
+    }
+
+    /// The current realm's id.
+    pub fn realm_id(&self) -> RealmId {
+        self.realm.id
+    }
+
+    /// An intrinsic of any realm of this runtime (the current one if `id` is unknown).
+    pub fn realm_intrinsic(&self, id: RealmId, i: Intrinsic) -> Value {
+        if id == self.realm.id {
+            return self.realm.intrinsic(i);
+        }
+        match self.parked_realms.get(id.0 as usize) {
+            Some(Some(r)) => r.intrinsic(i),
+            _ => self.realm.intrinsic(i),
+        }
+    }
+
+    /// The global object of any realm of this runtime.
+    pub fn realm_global(&self, id: RealmId) -> Obj {
+        match self.parked_realms.get(id.0 as usize) {
+            Some(Some(r)) => r.global.clone(),
+            _ => self.realm.global.clone(),
+        }
     }
 
     /// The intrinsic of the current realm.

@@ -447,14 +447,31 @@ fn arguments_htmldda_and_realms() {
     assert!(crate::value::ops::loose_equals(cx, &dda, &Value::Null).unwrap());
     assert!(call(cx, &dda, &Value::Undefined, &[]).unwrap().is_null());
 
-    // A second realm has distinct intrinsics; swapping makes it current.
+    // A second realm has distinct intrinsics; entering makes it current.
     let obj1 = global_fn(cx, &["Object"]);
-    let mut other = cx.new_realm().unwrap();
-    cx.swap_realm(&mut other);
+    let other = cx.new_realm().unwrap();
+    let prev = cx.enter_realm(other);
     let obj2 = global_fn(cx, &["Object"]);
-    cx.swap_realm(&mut other);
+    // Error's [[Prototype]] is Function.prototype, so a function bound to it has no
+    // inherited "prototype" property.
+    let err2 = global_fn(cx, &["Error"]);
+    cx.enter_realm(prev);
     assert!(!crate::value::same_value(&obj1, &obj2));
     assert!(crate::value::same_value(&obj1, &global_fn(cx, &["Object"])));
+    // GetPrototypeFromConstructor falls back to the constructor's realm: a bound
+    // TypeError of the other realm with a non-object `prototype` through a proxy.
+    let bind = global_fn(cx, &["Function", "prototype", "bind"]);
+    let bound2 = call(cx, &bind, &err2, &[]).unwrap();
+    let err1 = global_fn(cx, &["TypeError"]);
+    let e = construct(cx, &err1, &[], &bound2).unwrap();
+    let p = e
+        .as_object()
+        .unwrap()
+        .get_prototype_of(cx)
+        .unwrap()
+        .unwrap();
+    let tep2 = cx.realm_intrinsic(other, Intrinsic::TypeErrorPrototype);
+    assert!(crate::value::same_value(&Value::Object(p), &tep2));
 }
 
 #[test]
@@ -500,4 +517,23 @@ fn many_deletes_and_backward_fills_stay_linear() {
     let ks = a.own_property_keys(cx).unwrap();
     assert_eq!(ks[0], Atom::from_index(0).unwrap());
     assert_eq!(ks.len(), n + 1);
+}
+
+#[test]
+fn array_shrink_stops_at_high_non_configurable_index() {
+    let mut cx = Cx::new();
+    let cx = &mut cx;
+    let items: Vec<Value> = (0..5).map(Value::Int).collect();
+    let a = create_array_from_list(cx, &items).unwrap();
+    let k = Atom::from_index(10).unwrap();
+    ops::define_property_or_throw(cx, &a, k, PropertyDescriptor::data(Value::Int(1), 0)).unwrap();
+    assert!(!a
+        .set(cx, Atom::Length, Value::Int(0), &Value::Object(a.clone()))
+        .unwrap());
+    assert!(matches!(get(cx, &a, Atom::Length).unwrap(), Value::Int(11)));
+    // The dense elements below the blocking index were kept.
+    assert!(matches!(
+        get(cx, &a, Atom::from_index(4).unwrap()).unwrap(),
+        Value::Int(4)
+    ));
 }
