@@ -371,6 +371,7 @@ pub fn init_realm(cx: &mut Cx) -> JsResult<()> {
     // %Object.prototype% (an immutable-prototype exotic object) and %Function.prototype%
     // (a native function returning undefined) come first: everything else points at them.
     let op = Obj::new(cx, None, ObjectData::Ordinary)?;
+    op.borrow_mut().immutable_proto = true;
     cx.realm
         .set_intrinsic(Intrinsic::ObjectPrototype, Value::Object(op.clone()));
     let fp = new_native_function(

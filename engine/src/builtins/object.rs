@@ -522,6 +522,8 @@ pub fn object_to_string_tag(cx: &mut Cx, this: &Value) -> JsResult<String> {
             ObjectData::Boolean(_) => "Boolean",
             ObjectData::Number(_) => "Number",
             ObjectData::String(_) => "String",
+            ObjectData::RegExp(_) => "RegExp",
+            // Date: add `ObjectData::Date(..) => "Date"` with the Date family.
             _ => {
                 if o.is_callable() {
                     "Function"

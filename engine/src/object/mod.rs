@@ -132,6 +132,8 @@ pub struct JsObject {
     pub extensible: bool,
     /// Annex B [[IsHTMLDDA]] (test262's `$262.IsHTMLDDA`).
     pub htmldda: bool,
+    /// Immutable prototype exotic object (%Object.prototype%). Spec: #sec-immutable-prototype-exotic-objects
+    pub immutable_proto: bool,
     shape: Rc<Shape>,
     slots: Vec<PropValue>,
     elements: Vec<Value>,
@@ -290,6 +292,7 @@ impl Obj {
             proto,
             extensible: true,
             htmldda: false,
+            immutable_proto: false,
             shape,
             slots: Vec::new(),
             elements: Vec::new(),
@@ -309,6 +312,7 @@ impl Obj {
             proto: None,
             extensible: true,
             htmldda: false,
+            immutable_proto: false,
             shape: Shape::root(),
             slots: Vec::new(),
             elements: Vec::new(),

@@ -79,6 +79,10 @@ impl Obj {
             if same {
                 return Ok(true);
             }
+            // SetImmutablePrototype: only the current value is accepted.
+            if b.immutable_proto {
+                return Ok(false);
+            }
             // 4-5. Non-extensible: fail.
             if !b.extensible {
                 return Ok(false);
