@@ -380,7 +380,8 @@ impl<'ast> Compiler<'_, 'ast> {
             }
         }
         for l in &lex {
-            self.declare(var_scope, l.name, l.kind)?;
+            let v = self.declare(var_scope, l.name, l.kind)?;
+            self.vars[v].init_end = Some(l.end);
         }
         if has_param_expressions {
             self.emit(Ir::EnterScope(var_scope));
@@ -1089,6 +1090,7 @@ impl<'ast> Compiler<'_, 'ast> {
                     tdz,
                     vm_cell: false,
                     lexical: b.lexical,
+                    init_end: None,
                 });
                 match b.dynamic {
                     Some(d) => {
@@ -1242,6 +1244,7 @@ impl<'ast> Compiler<'_, 'ast> {
                         tdz: import_name.is_some(),
                         vm_cell: false,
                         lexical: true,
+                        init_end: None,
                     });
                     self.scopes[fscope].names.push((local, vid));
                 }

@@ -98,6 +98,8 @@ struct Lowering {
     ranges: Vec<(u32, u32, LabelId, i32)>,
     lines: Vec<LineEntry>,
     pending_pos: Option<u32>,
+    /// Source offset of the latest `Ir::Pos` (for TDZ check elision).
+    last_pos: u32,
     eval_site_index: HashMap<ScopeId, u16>,
 }
 
@@ -357,8 +359,12 @@ impl Compiler<'_, '_> {
         var: VarId,
     ) -> CResult<()> {
         let loc = self.loc_of(f, var)?;
-        let v = self.vars[var].clone();
+        let mut v = self.vars[var].clone();
         let strict = self.funcs[f].strict;
+        // TDZ elision: same function, textually after the declaring statement.
+        if v.tdz && v.func == f && v.init_end.is_some_and(|e| lw.last_pos >= e) {
+            v.tdz = false;
+        }
         match acc {
             Access::Get | Access::GetTypeof => self.emit_get(lw, loc, v.tdz),
             Access::GetRaw => self.emit_get(lw, loc, false),
@@ -597,6 +603,7 @@ impl Compiler<'_, '_> {
             ranges: Vec::new(),
             lines: Vec::new(),
             pending_pos: None,
+            last_pos: 0,
             eval_site_index: HashMap::new(),
         };
         // Eval sites first: they capture everything visible.
@@ -671,17 +678,27 @@ impl Compiler<'_, '_> {
             });
         }
         let st = &self.funcs[id];
+        let mapped_cells = match st.arguments_var {
+            Some(a) if st.mapped_arguments && self.vars[a].used => {
+                let base = st.mapped_args_base as usize;
+                base..base + st.arg_count as usize
+            }
+            _ => 0..0,
+        };
         let locals: Vec<LocalInfo> = st
             .locals
             .iter()
-            .map(|(name, kind, var)| {
-                let is_cell = var.is_some_and(|v| {
-                    let v = &self.vars[v];
-                    match v.slot {
-                        Slot::Local(_) => v.captured || v.vm_cell,
-                        _ => true,
-                    }
-                });
+            .enumerate()
+            .map(|(i, (name, kind, var))| {
+                let is_cell = mapped_cells.contains(&i)
+                    || var.is_some_and(|v| {
+                        let v = &self.vars[v];
+                        match v.slot {
+                            Slot::Local(_) => v.captured || v.vm_cell,
+                            Slot::Arg(_) => v.captured && v.cell_slot == Some(i as u16),
+                            _ => false,
+                        }
+                    });
                 LocalInfo {
                     name: *name,
                     kind: *kind,
@@ -788,7 +805,10 @@ impl Compiler<'_, '_> {
                 lw.open.insert(*h, (lw.em.pc(), *label, depth));
             }
             Ir::TryEnd(h) => self.close_range(lw, *h),
-            Ir::Pos(p) => lw.pending_pos = Some(*p),
+            Ir::Pos(p) => {
+                lw.pending_pos = Some(*p);
+                lw.last_pos = *p;
+            }
             Ir::EnterScope(s) => self.lower_enter_scope(lw, f, *s)?,
             Ir::CopyScope(s) => {
                 let names = self.scopes[*s].names.clone();

@@ -193,6 +193,9 @@ pub(crate) struct Var {
     pub vm_cell: bool,
     /// Declared in a block/lexical scope (for eval `var` conflicts).
     pub lexical: bool,
+    /// See `scope::Lexical::end`: references of the same function after this offset need
+    /// no TDZ check.
+    pub init_end: Option<u32>,
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -520,6 +523,7 @@ impl<'a, 'ast> Compiler<'a, 'ast> {
             ),
             vm_cell: false,
             lexical,
+            init_end: None,
         });
         self.scopes[scope].names.push((name, id));
         Ok(id)
@@ -544,6 +548,7 @@ impl<'a, 'ast> Compiler<'a, 'ast> {
             tdz: false,
             vm_cell: false,
             lexical: false,
+            init_end: None,
         });
         self.scopes[scope].names.push((name, id));
         id

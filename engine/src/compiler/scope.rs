@@ -147,6 +147,9 @@ pub(crate) struct Lexical<'a> {
     pub kind: BindingKind,
     /// For function declarations in blocks (initialized at block entry).
     pub function: Option<&'a Function>,
+    /// End offset of the declaring statement: a same-function reference after it, outside
+    /// switch cases, always sees the binding initialized (TDZ check elided).
+    pub end: u32,
 }
 
 /// LexicallyScopedDeclarations of a statement list. Function declarations are included
@@ -173,6 +176,7 @@ fn lexical_one<'a>(s: &'a Stmt, functions_lexical: bool, out: &mut Vec<Lexical<'
                 name,
                 kind,
                 function: None,
+                end: s.span.end,
             }));
         }
         StmtKind::ClassDecl(c) => {
@@ -181,6 +185,7 @@ fn lexical_one<'a>(s: &'a Stmt, functions_lexical: bool, out: &mut Vec<Lexical<'
                     name: id.name,
                     kind: BindingKind::Class,
                     function: None,
+                    end: s.span.end,
                 });
             }
         }
@@ -190,6 +195,7 @@ fn lexical_one<'a>(s: &'a Stmt, functions_lexical: bool, out: &mut Vec<Lexical<'
                     name: id.name,
                     kind: BindingKind::Let,
                     function: Some(f),
+                    end: s.span.end,
                 });
             }
         }

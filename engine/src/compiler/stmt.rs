@@ -82,6 +82,7 @@ impl<'ast> Compiler<'_, 'ast> {
             if l.function.is_some() {
                 self.vars[v].tdz = false;
             }
+            self.vars[v].init_end = Some(l.end);
         }
         self.scope = s;
         self.emit(Ir::EnterScope(s));
@@ -286,6 +287,9 @@ impl<'ast> Compiler<'_, 'ast> {
     }
 
     fn var_decl(&mut self, d: &'ast VarDecl) -> CResult<()> {
+        if matches!(d.kind, VarKind::Using | VarKind::AwaitUsing) {
+            return self.err(d.span, "not supported yet: `using` declarations");
+        }
         for decl in &d.decls {
             match (&decl.init, d.kind) {
                 (None, VarKind::Var) => {}
@@ -444,7 +448,8 @@ impl<'ast> Compiler<'_, 'ast> {
                     scope::bound_names(&decl.target, &mut names);
                 }
                 for n in names {
-                    self.declare(s, n, kind)?;
+                    let v = self.declare(s, n, kind)?;
+                    self.vars[v].init_end = Some(d.span.end);
                 }
                 self.scope = s;
                 self.emit(Ir::EnterScope(s));

@@ -158,7 +158,29 @@ fn uncaptured_locals_are_plain_slots() {
     all_functions(&f, &mut fs);
     let g = &fs[1];
     assert!(g.locals.iter().all(|l| !l.is_cell));
-    assert!(Decoder::new(&g.code).any(|i| i.unwrap().op == Op::GetLocCheck));
+    // Read after the declaration in the same function: no TDZ check.
+    assert!(!Decoder::new(&g.code).any(|i| i.unwrap().op == Op::GetLocCheck));
+}
+
+#[test]
+fn tdz_checks_kept_where_needed() {
+    let ops = |src: &str| -> Vec<Op> {
+        let (_, f) = compile_with(src, false);
+        let mut fs = Vec::new();
+        all_functions(&f, &mut fs);
+        fs[1]
+            .code
+            .is_empty()
+            .then(Vec::new)
+            .unwrap_or_else(|| Decoder::new(&fs[1].code).map(|i| i.unwrap().op).collect())
+    };
+    // Before the declaration, inside its own initializer, and in switch cases.
+    assert!(ops("function f() { x; let x = 1; }").contains(&Op::GetLocCheck));
+    assert!(ops("function f() { let x = x; }").contains(&Op::GetLocCheck));
+    assert!(
+        ops("function f(v) { switch (v) { case 0: let x = 1; case 1: x; } }")
+            .contains(&Op::GetLocCheck)
+    );
 }
 
 #[test]
