@@ -284,6 +284,20 @@ fn constructor(
     Ok(Value::Object(o))
 }
 
+/// RegExpCreate ( P, F ) for regular expression literals and other engine callers.
+/// Spec: #sec-regexpcreate
+pub fn regexp_create(cx: &mut Cx, pattern: &JsString, flags: &JsString) -> JsResult<Value> {
+    let ctor = cx.intrinsic(Intrinsic::RegExp);
+    let o = regexp_alloc(cx, &ctor)?;
+    regexp_initialize(
+        cx,
+        &o,
+        &Value::String(pattern.clone()),
+        &Value::String(flags.clone()),
+    )?;
+    Ok(Value::Object(o))
+}
+
 /// Spec: #sec-regexpalloc
 fn regexp_alloc(cx: &mut Cx, new_target: &Value) -> JsResult<Obj> {
     let empty = cx.new_string("")?;

@@ -48,6 +48,9 @@ pub struct Program {
     pub classes: Vec<ClassEntry>,
     pub backrefs: Vec<Vec<u32>>,
     pub registers: u32,
+    /// A code unit every match must start with (the first unit of a leading literal
+    /// character), used to skip start positions quickly.
+    pub first_unit: Option<u16>,
 }
 
 #[derive(Copy, Clone)]
@@ -88,11 +91,25 @@ pub fn compile(node: &Node, capture_count: u32, flags: &super::Flags) -> CResult
     c.node(node, ctx, 0)?;
     c.emit(Insn::Save { slot: 1 });
     c.emit(Insn::Match);
+    // Fast path (not in spec): a leading case-sensitive literal fixes the first code unit.
+    // Surrogates are excluded except as the lead of a supplementary character, so the skip
+    // never lands inside a surrogate pair.
+    let first_unit = match c.code.get(1) {
+        Some(&Insn::Char { c: ch, back: false }) if !(0xD800..0xE000).contains(&ch) => {
+            if ch > 0xFFFF {
+                Some((0xD800 + ((ch - 0x10000) >> 10)) as u16)
+            } else {
+                Some(ch as u16)
+            }
+        }
+        _ => None,
+    };
     Ok(Program {
         code: c.code,
         classes: c.classes,
         backrefs: c.backrefs,
         registers: c.registers,
+        first_unit,
     })
 }
 

@@ -599,6 +599,14 @@ pub fn exec<T: Text + ?Sized>(
     let len = text.len();
     let mut pos = start;
     while pos <= len {
+        if let (Some(first), false) = (prog.first_unit, sticky) {
+            while pos < len && text.unit(pos) != first as u32 {
+                pos += 1;
+            }
+            if pos >= len {
+                return Ok(None);
+            }
+        }
         if vm.run(0, pos)? {
             return Ok(Some(vm.slots));
         }
