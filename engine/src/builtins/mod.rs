@@ -18,11 +18,15 @@
 //! `{configurable}`; `name` of symbol-keyed methods is `[description]`, of getters
 //! `get name`. An alias entry refers to a key defined earlier in the same table.
 
+pub mod date;
 pub mod error;
 pub mod function;
+pub mod global;
+pub mod math;
 pub mod object;
 pub mod proxy;
 pub mod regexp;
+pub mod reflect;
 
 use crate::atoms::Atom;
 use crate::object::function::{function_name_string, new_native_function};
@@ -402,6 +406,9 @@ pub fn init_realm(cx: &mut Cx) -> JsResult<()> {
     error::init(cx)?;
     proxy::init(cx)?;
     regexp::init(cx)?;
+    global::init(cx)?;
+    math::init(cx)?;
+    reflect::init(cx)?;
     Ok(())
 }
 

@@ -1138,3 +1138,75 @@ pub fn new_htmldda_object(cx: &mut Cx) -> JsResult<Obj> {
     o.borrow_mut().htmldda = true;
     Ok(o)
 }
+
+/// An Iterator Record. Spec: #sec-iterator-records
+pub struct IteratorRecord {
+    pub iterator: Value,
+    pub next: Value,
+}
+
+/// GetIterator(obj, sync). Spec: #sec-getiterator
+pub fn get_iterator(cx: &mut Cx, v: &Value) -> JsResult<IteratorRecord> {
+    let Some(m) = get_method(cx, v, Atom::SYM_ITERATOR)? else {
+        return Err(cx.throw_type_error("object is not iterable"));
+    };
+    get_iterator_from_method(cx, v, &m)
+}
+
+/// GetIteratorFromMethod. Spec: #sec-getiteratorfrommethod
+pub fn get_iterator_from_method(cx: &mut Cx, v: &Value, m: &Value) -> JsResult<IteratorRecord> {
+    let it = super::call(cx, m, v, &[])?;
+    if !it.is_object() {
+        return Err(cx.throw_type_error("Result of the Symbol.iterator method is not an object"));
+    }
+    let next = get_v(cx, &it, Atom::Next)?;
+    Ok(IteratorRecord { iterator: it, next })
+}
+
+/// IteratorStepValue: the next value, or `None` when done. Spec: #sec-iteratorstepvalue
+pub fn iterator_step_value(cx: &mut Cx, rec: &IteratorRecord) -> JsResult<Option<Value>> {
+    let r = super::call(cx, &rec.next, &rec.iterator, &[])?;
+    if !r.is_object() {
+        return Err(cx.throw_type_error("iterator result is not an object"));
+    }
+    if get_v(cx, &r, Atom::Done)?.to_boolean() {
+        return Ok(None);
+    }
+    Ok(Some(get_v(cx, &r, Atom::Value)?))
+}
+
+/// IteratorClose with a throw completion: calls `return` (ignoring its result and errors)
+/// and gives back the original throw. An uncatchable interrupt is never replaced.
+/// Spec: #sec-iteratorclose
+pub fn iterator_close(
+    cx: &mut Cx,
+    rec: &IteratorRecord,
+    t: crate::realm::Throw,
+) -> crate::realm::Throw {
+    if cx.uncatchable {
+        return t;
+    }
+    let saved = cx.take_exception();
+    let r = get_method(cx, &rec.iterator, Atom::Return_).and_then(|m| {
+        m.map_or(Ok(Value::Undefined), |m| {
+            super::call(cx, &m, &rec.iterator, &[])
+        })
+    });
+    if r.is_err() && cx.uncatchable {
+        return t;
+    }
+    cx.throw(saved)
+}
+
+/// IteratorClose with a normal completion: calls `return`, whose result must be an object.
+/// Spec: #sec-iteratorclose
+pub fn iterator_close_normal(cx: &mut Cx, rec: &IteratorRecord) -> JsResult<()> {
+    let Some(m) = get_method(cx, &rec.iterator, Atom::Return_)? else {
+        return Ok(());
+    };
+    let r = super::call(cx, &m, &rec.iterator, &[])?;
+    if !r.is_object() {
+        return Err(cx.throw_type_error("iterator return() result is not an object"));
+    }
+    Ok(())
+}

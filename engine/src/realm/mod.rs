@@ -55,6 +55,7 @@ macro_rules! for_each_intrinsic {
             DataViewPrototype, DataView, TypedArrayPrototype, TypedArray,
             MapIteratorPrototype, SetIteratorPrototype, RegExpStringIteratorPrototype,
             ArrayProtoValues, Eval, Math, JSON, Reflect,
+            ParseInt, ParseFloat,
         }
     };
 }
@@ -149,6 +150,8 @@ pub struct Cx {
     pub vm: crate::vm::state::VmState,
     /// The root of the shape tree.
     pub root_shape: Rc<Shape>,
+    /// `Math.random` state (xorshift128+; all zero = not seeded yet). See `builtins::math`.
+    pub math_rng: [u64; 2],
     pub atoms: AtomTable,
     /// Strings of the first [`ATOM_STRING_CACHE`] atoms, made on first use (property names
     /// turned into values by `for-in`, `Object.keys`, `typeof`...).
@@ -185,6 +188,7 @@ impl Cx {
             max_depth: DEFAULT_MAX_DEPTH,
             vm: Default::default(),
             root_shape: Shape::root(),
+            math_rng: [0, 0],
             atoms,
             in_oom: false,
             atom_bytes_charged: 0,

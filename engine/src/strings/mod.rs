@@ -13,6 +13,7 @@
 //!   flat copy (it frees the children it held, so the total does not grow by more than the
 //!   children's size).
 
+pub mod builder;
 pub mod number;
 
 use crate::heap::{Gc, Heap, OutOfMemory, Trace, Tracer};
