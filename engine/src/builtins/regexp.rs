@@ -443,6 +443,13 @@ pub fn regexp_builtin_exec(cx: &mut Cx, r: &Obj, s: &JsString) -> JsResult<Value
     let Some(&Some((start, end))) = groups.first() else {
         return Err(cx.throw_internal_error("regexp match without group 0"));
     };
+    // With `u`/`v`, a lastIndex inside a surrogate pair matches from the pair's start, but
+    // the spec still reports `index` (and group 0) from lastIndex (steps 14, 22, 24).
+    let start = start.max(last_index as usize).min(end);
+    let mut groups = groups;
+    if let Some(g0) = groups.first_mut() {
+        *g0 = Some((start, end));
+    }
     // 15-16.
     if global || sticky {
         set_last_index(cx, r, number(end))?;
@@ -1327,5 +1334,33 @@ mod tests {
             seen.push(list(cx, &v).join(","));
         }
         assert_eq!(seen, ["12", "345", "6"]);
+    }
+}
+
+#[cfg(test)]
+mod unicode_last_index_tests {
+    use super::*;
+
+    #[test]
+    fn last_index_inside_a_surrogate_pair() {
+        let mut cx = Cx::new();
+        let cx = &mut cx;
+        let c = cx.intrinsic(Intrinsic::RegExp);
+        let p = Value::String(cx.new_string(".").unwrap_or_else(|_| panic!("oom")));
+        let f = Value::String(cx.new_string("ug").unwrap_or_else(|_| panic!("oom")));
+        let Ok(Value::Object(re)) = construct(cx, &c, &[p, f], &c) else {
+            panic!("ctor")
+        };
+        assert!(set_last_index(cx, &re, Value::Int(1)).is_ok());
+        let s = cx
+            .new_string_utf16(&[0xD834, 0xDF06])
+            .unwrap_or_else(|_| panic!("oom"));
+        let Ok(Value::Object(m)) = regexp_builtin_exec(cx, &re, &s) else {
+            panic!("no match")
+        };
+        let li = get(cx, &re, Atom::LastIndex).unwrap_or(Value::Undefined);
+        assert_eq!(li.as_number(), Some(2.0));
+        let idx = get(cx, &m, Atom::Index).unwrap_or(Value::Undefined);
+        assert_eq!(idx.as_number(), Some(1.0));
     }
 }
