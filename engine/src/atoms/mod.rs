@@ -207,7 +207,7 @@ struct Entry {
 #[derive(Debug)]
 pub struct AtomTable {
     entries: Vec<Entry>,
-    by_text: HashMap<Box<[u16]>, Atom>,
+    by_text: HashMap<Box<[u16]>, Atom, std::hash::BuildHasherDefault<TextHasher>>,
     /// Bytes held by the table, for memory accounting.
     bytes: usize,
 }
@@ -220,7 +220,7 @@ impl Default for AtomTable {
 
 impl AtomTable {
     pub fn new() -> AtomTable {
-        let mut t = AtomTable { entries: Vec::with_capacity(PREDEFINED.len() * 2), by_text: HashMap::new(), bytes: 0 };
+        let mut t = AtomTable { entries: Vec::with_capacity(PREDEFINED.len() * 2), by_text: HashMap::default(), bytes: 0 };
         for (i, text) in PREDEFINED.iter().enumerate() {
             let units: Box<[u16]> = text.encode_utf16().collect();
             let atom = Atom(i as u32);
@@ -313,6 +313,39 @@ impl AtomTable {
 
     pub fn len(&self) -> usize {
         self.entries.len()
+    }
+}
+
+/// A fast word-at-a-time hasher for atom text (SipHash made `AtomTable::new` a third of
+/// runtime start-up; atom text is not attacker-chosen in a way that matters for a
+/// per-runtime table that is never iterated).
+#[derive(Default, Clone, Copy)]
+pub struct TextHasher(u64);
+
+impl std::hash::Hasher for TextHasher {
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.write_u64(u64::from_le_bytes(w));
+        }
+        for &b in chunks.remainder() {
+            self.write_u64(b as u64);
+        }
+    }
+    #[inline]
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    #[inline]
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
     }
 }
 
