@@ -207,7 +207,7 @@ fn round(x: f64) -> f64 {
     if x.abs() >= 4_503_599_627_370_496.0 {
         return x;
     }
-    if x < 0.0 && x >= -0.5 {
+    if (-0.5..0.0).contains(&x) {
         return -0.0;
     }
     let f = x.floor();

@@ -22,11 +22,12 @@ pub mod date;
 pub mod error;
 pub mod function;
 pub mod global;
+pub mod json;
 pub mod math;
 pub mod object;
 pub mod proxy;
-pub mod regexp;
 pub mod reflect;
+pub mod regexp;
 
 use crate::atoms::Atom;
 use crate::object::function::{function_name_string, new_native_function};
@@ -408,6 +409,7 @@ pub fn init_realm(cx: &mut Cx) -> JsResult<()> {
     regexp::init(cx)?;
     global::init(cx)?;
     math::init(cx)?;
+    json::init(cx)?;
     reflect::init(cx)?;
     Ok(())
 }
