@@ -172,28 +172,16 @@ fn error_constructor(
     Ok(Value::Object(o))
 }
 
-/// IteratorToList(GetIterator(v, sync)) without closing on completion (nothing to close).
+/// IteratorToList(GetIterator(v, sync)). Spec: #sec-iteratortolist
 fn iterable_to_list(cx: &mut Cx, v: &Value) -> JsResult<Vec<Value>> {
-    let m = crate::object::ops::get_method(cx, v, Atom::SYM_ITERATOR)?;
-    let Some(m) = m else {
-        return Err(cx.throw_type_error("object is not iterable"));
-    };
-    let it = crate::object::call(cx, &m, v, &[])?;
-    let Value::Object(ito) = &it else {
-        return Err(cx.throw_type_error("iterator is not an object"));
-    };
-    let next = get(cx, ito, Atom::Next)?;
+    let rec = crate::object::ops::get_iterator(cx, v)?;
     let mut out = Vec::new();
     loop {
         cx.poll_interrupt(1)?;
-        let r = crate::object::call(cx, &next, &it, &[])?;
-        let Value::Object(ro) = &r else {
-            return Err(cx.throw_type_error("iterator result is not an object"));
-        };
-        if get(cx, ro, Atom::Done)?.to_boolean() {
-            return Ok(out);
+        match crate::object::ops::iterator_step_value(cx, &rec)? {
+            Some(x) => out.push(x),
+            None => return Ok(out),
         }
-        out.push(get(cx, ro, Atom::Value)?);
     }
 }
 

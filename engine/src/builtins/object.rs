@@ -241,47 +241,33 @@ fn is_frozen_sealed(
 /// Object.fromEntries. Spec: #sec-object.fromentries
 fn from_entries(cx: &mut Cx, _: &Value, args: &[Value], _: &Value, _: u16) -> JsResult<Value> {
     let iterable = arg(args, 0);
+    // 1. RequireObjectCoercible(iterable).
     if iterable.is_nullish() {
         return Err(cx.throw_type_error("Object.fromEntries requires an iterable"));
     }
     let o = new_object(cx)?;
-    let entries = iterate_to_list(cx, &iterable)?;
-    for e in entries {
-        let Value::Object(eo) = &e else {
-            return Err(cx.throw_type_error("iterator value is not an entry object"));
-        };
-        let k = get(cx, eo, Atom::from_index(0).unwrap_or(Atom::Empty))?;
-        let v = get(cx, eo, Atom::from_index(1).unwrap_or(Atom::Empty))?;
-        let key = to_property_key(cx, &k)?;
-        create_data_property_or_throw(cx, &o, key, v)?;
-    }
-    Ok(Value::Object(o))
-}
-
-/// Minimal iteration (GetIterator + IteratorStep loop) for builtins of this file; closes the
-/// iterator only on completion. The `builtins` family provides the full iterator helpers.
-fn iterate_to_list(cx: &mut Cx, iterable: &Value) -> JsResult<Vec<Value>> {
-    let m = ops::get_method(cx, iterable, Atom::SYM_ITERATOR)?;
-    let Some(m) = m else {
-        return Err(cx.throw_type_error("object is not iterable"));
-    };
-    let it = crate::object::call(cx, &m, iterable, &[])?;
-    let Value::Object(ito) = &it else {
-        return Err(cx.throw_type_error("iterator is not an object"));
-    };
-    let next = get(cx, ito, Atom::Next)?;
-    let mut out = Vec::new();
+    // AddEntriesFromIterable(obj, iterable, adder). Spec: #sec-add-entries-from-iterable
+    let rec = ops::get_iterator(cx, &iterable)?;
     loop {
         cx.poll_interrupt(1)?;
-        let r = crate::object::call(cx, &next, &it, &[])?;
-        let Value::Object(ro) = &r else {
-            return Err(cx.throw_type_error("iterator result is not an object"));
+        let Some(e) = ops::iterator_step_value(cx, &rec)? else {
+            return Ok(Value::Object(o));
         };
-        if get(cx, ro, Atom::Done)?.to_boolean() {
-            return Ok(out);
+        if let Err(t) = add_entry(cx, &o, &e) {
+            return Err(ops::iterator_close(cx, &rec, t));
         }
-        out.push(get(cx, ro, Atom::Value)?);
     }
+}
+
+/// One step of AddEntriesFromIterable with CreateDataPropertyOnObject as the adder.
+fn add_entry(cx: &mut Cx, o: &Obj, e: &Value) -> JsResult<()> {
+    let Value::Object(eo) = e else {
+        return Err(cx.throw_type_error("iterator value is not an entry object"));
+    };
+    let k = get(cx, eo, Atom::from_index(0).unwrap_or(Atom::Empty))?;
+    let v = get(cx, eo, Atom::from_index(1).unwrap_or(Atom::Empty))?;
+    let key = to_property_key(cx, &k)?;
+    create_data_property_or_throw(cx, o, key, v)
 }
 
 /// Object.getOwnPropertyDescriptor. Spec: #sec-object.getownpropertydescriptor
@@ -352,31 +338,43 @@ fn get_prototype_of(cx: &mut Cx, _: &Value, args: &[Value], _: &Value, _: u16) -
 fn group_by(cx: &mut Cx, _: &Value, args: &[Value], _: &Value, _: u16) -> JsResult<Value> {
     let items = arg(args, 0);
     let cb = arg(args, 1);
+    // GroupBy(items, callback, property). Spec: #sec-groupby
+    // 1-2.
     if items.is_nullish() {
         return Err(cx.throw_type_error("Object.groupBy called on null or undefined"));
     }
     if !crate::object::is_callable(&cb) {
         return Err(cx.throw_type_error("Object.groupBy: callback is not a function"));
     }
-    let list = iterate_to_list(cx, &items)?;
+    // 3-6.
     let mut groups: Vec<(Atom, Vec<Value>)> = Vec::new();
-    for (k, v) in list.into_iter().enumerate() {
-        let key = crate::object::call(
-            cx,
-            &cb,
-            &Value::Undefined,
-            &[v.clone(), Value::number(k as f64)],
-        )?;
-        let pk = to_property_key(cx, &key)?;
+    let rec = ops::get_iterator(cx, &items)?;
+    let mut k: f64 = 0.0;
+    loop {
+        cx.poll_interrupt(1)?;
+        let Some(v) = ops::iterator_step_value(cx, &rec)? else {
+            break;
+        };
+        let key =
+            match crate::object::call(cx, &cb, &Value::Undefined, &[v.clone(), Value::number(k)]) {
+                Ok(key) => key,
+                Err(t) => return Err(ops::iterator_close(cx, &rec, t)),
+            };
+        let pk = match to_property_key(cx, &key) {
+            Ok(pk) => pk,
+            Err(t) => return Err(ops::iterator_close(cx, &rec, t)),
+        };
         match groups.iter_mut().find(|(g, _)| *g == pk) {
             Some((_, l)) => l.push(v),
             None => groups.push((pk, vec![v])),
         }
+        k += 1.0;
     }
+    // Object.groupBy 2-3: a null-prototype object with one array per group.
     let out = Obj::new(cx, None, ObjectData::Ordinary)?;
-    for (k, l) in groups {
+    for (key, l) in groups {
         let a = create_array_from_list(cx, &l)?;
-        create_data_property_or_throw(cx, &out, k, Value::Object(a))?;
+        create_data_property_or_throw(cx, &out, key, Value::Object(a))?;
     }
     Ok(Value::Object(out))
 }

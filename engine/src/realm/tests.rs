@@ -537,3 +537,33 @@ fn array_shrink_stops_at_high_non_configurable_index() {
         Value::Int(4)
     ));
 }
+
+#[test]
+fn from_entries_closes_the_iterator_on_bad_entry() {
+    let mut cx = Cx::new();
+    let cx = &mut cx;
+    // An iterable whose iterator yields one non-object entry and counts `return` calls.
+    let closed = std::rc::Rc::new(std::cell::Cell::new(0));
+    let it = new_object(cx).unwrap();
+    let next = host_fn(cx, |cx, _, _| {
+        let r = new_object(cx).unwrap();
+        set(cx, &r, Atom::Done, Value::Bool(false), true).unwrap();
+        set(cx, &r, Atom::Value, Value::Int(1), true).unwrap();
+        Ok(Value::Object(r))
+    });
+    set(cx, &it, Atom::Next, next, true).unwrap();
+    let c2 = closed.clone();
+    let ret = host_fn(cx, move |cx, _, _| {
+        c2.set(c2.get() + 1);
+        Ok(Value::Object(new_object(cx).unwrap()))
+    });
+    set(cx, &it, Atom::Return_, ret, true).unwrap();
+    let itv = Value::Object(it);
+    let get_it = host_fn(cx, move |_, _, _| Ok(itv.clone()));
+    let iterable = new_object(cx).unwrap();
+    set(cx, &iterable, Atom::SYM_ITERATOR, get_it, true).unwrap();
+    let fe = global_fn(cx, &["Object", "fromEntries"]);
+    assert!(call(cx, &fe, &Value::Undefined, &[Value::Object(iterable)]).is_err());
+    assert!(error_text(cx).starts_with("TypeError"));
+    assert_eq!(closed.get(), 1);
+}
