@@ -264,6 +264,9 @@ impl Parser<'_, '_> {
             self.use_private_name(name, pos)?;
             self.bump()?;
             let right = self.parse_binary(7)?;
+            if is_arrow(&right) {
+                return self.err_at(right.span.start, "arrow function is not allowed here");
+            }
             Expr {
                 span: self.span_from(start),
                 kind: ExprKind::PrivateIn {
@@ -684,7 +687,11 @@ impl Parser<'_, '_> {
         } else if self.is_kw(Atom::Super) {
             self.parse_super()?
         } else if self.is_kw(Atom::Import) {
-            return self.err_at(cstart, "cannot use new with import");
+            let e = self.parse_import_expr()?;
+            if !matches!(e.kind, ExprKind::ImportMeta) {
+                return self.err_at(cstart, "cannot use new with import");
+            }
+            e
         } else {
             self.parse_primary()?
         };
@@ -889,8 +896,11 @@ impl Parser<'_, '_> {
                                     });
                                 }
                                 // `async x => ...`
-                                self.bump()?;
-                                return self.parse_async_ident_arrow(start);
+                                let after = self.peek2()?;
+                                if after.kind == T::Arrow {
+                                    self.bump()?;
+                                    return self.parse_async_ident_arrow(start);
+                                }
                             }
                         }
                         Atom::New | Atom::Super | Atom::Import => {
@@ -1368,7 +1378,7 @@ impl Parser<'_, '_> {
         }
         if !is_async && !is_gen && (self.is_kw(Atom::Get) || self.is_kw(Atom::Set)) {
             let next = self.peek()?;
-            if self.is_key_start(next.kind) {
+            if self.is_key_start(next.kind) && next.kind != T::Star {
                 kind = if self.is_kw(Atom::Get) {
                     MethodKind::Get
                 } else {

@@ -275,11 +275,14 @@ impl Parser<'_, '_> {
     ) -> PResult<Function> {
         self.enter()?;
         let outer = self.ctx;
+        // Arrows are function boundaries for the static-block `await` rule, but inherit the
+        // `arguments` / `super` / `new.target` rules of their context.
         let ctx = Ctx {
             yield_kw: false,
             await_kw: is_async,
             in_function: true,
             in_params: false,
+            static_block: false,
             ..outer
         };
         let no_in = self.no_in;
@@ -487,7 +490,10 @@ impl Parser<'_, '_> {
         }
         if !is_async && !is_gen && (self.is_kw(Atom::Get) || self.is_kw(Atom::Set)) {
             let next = self.peek()?;
-            if !ends_name(next.kind) && (!next.nl_before || self.is_key_start(next.kind)) {
+            if !ends_name(next.kind)
+                && next.kind != T::Star
+                && (!next.nl_before || self.is_key_start(next.kind))
+            {
                 kind = if self.is_kw(Atom::Get) {
                     MethodKind::Get
                 } else {
@@ -605,7 +611,8 @@ impl Parser<'_, '_> {
         }))
     }
 
-    /// A field initializer: its own function context (no `arguments`, `super()`, `await`).
+    /// A field initializer: its own function context (no `arguments`, `super()`; `yield` and
+    /// `await` are not operators there: Initializer[+In, ~Yield, ~Await]).
     fn parse_field_initializer(&mut self) -> PResult<Expr> {
         let outer = self.ctx;
         let ctx = Ctx {
@@ -617,7 +624,7 @@ impl Parser<'_, '_> {
             super_prop: true,
             super_call: false,
             no_arguments: true,
-            static_block: true,
+            static_block: false,
             in_params: false,
         };
         let _ = outer;

@@ -299,6 +299,8 @@ pub(crate) struct Parser<'a, 't> {
     pub(crate) loops: u32,
     pub(crate) classes: Vec<ClassScope>,
     pub(crate) eval_private_names: Vec<Atom>,
+    /// The atom of the contextual keyword `using` (not a predefined atom).
+    pub(crate) using_atom: Atom,
 }
 
 impl<'a, 't> Parser<'a, 't> {
@@ -312,6 +314,7 @@ impl<'a, 't> Parser<'a, 't> {
         let marker = 0u8;
         let stack_base = std::hint::black_box(&marker) as *const u8 as usize;
         let first = lx.next(atoms).map_err(|e| lex_error(src, e))?;
+        let using_atom = atoms.intern("using");
         let ctx = Ctx {
             strict: opts.strict || module,
             yield_kw: false,
@@ -349,6 +352,7 @@ impl<'a, 't> Parser<'a, 't> {
             loops: 0,
             classes: Vec::new(),
             eval_private_names: opts.private_names.clone(),
+            using_atom,
         })
     }
 
@@ -400,6 +404,13 @@ impl<'a, 't> Parser<'a, 't> {
     }
 
     /// The token after the current one.
+    /// The second token after the current one.
+    pub(crate) fn peek2(&mut self) -> PResult<Token> {
+        let mut l = self.lx.clone();
+        l.next(self.atoms).map_err(|e| lex_error(self.src, e))?;
+        l.next(self.atoms).map_err(|e| lex_error(self.src, e))
+    }
+
     pub(crate) fn peek(&mut self) -> PResult<Token> {
         let mut l = self.lx.clone();
         l.next(self.atoms).map_err(|e| lex_error(self.src, e))

@@ -380,6 +380,9 @@ impl Parser<'_, '_> {
             } => {
                 if binding {
                     self.validate_binding_pattern(&target)?;
+                } else if let PatternKind::Ident(id) = &target.kind {
+                    // `({ eval = 0 } = x)`: the shorthand's name is an assignment target.
+                    self.check_assign_ident(id)?;
                 }
                 Ok((*target, Some(value)))
             }

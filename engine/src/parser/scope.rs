@@ -100,14 +100,15 @@ impl Parser<'_, '_> {
     }
 
     /// A `var` declaration (or a function declaration at function top level when
-    /// `here_only`). `for_of` marks `for (var x of ...)`, which Annex B.3.4 does not exempt.
-    pub(crate) fn declare_var(&mut self, name: Atom, pos: u32, for_of: bool) -> PResult<()> {
+    /// `here_only`). `_for_of` marks `for (var x of ...)` (once not exempted by Annex B.3.4).
+    pub(crate) fn declare_var(&mut self, name: Atom, pos: u32, _for_of: bool) -> PResult<()> {
         let mut conflict = false;
         for s in self.scopes.iter_mut().rev() {
             if let Some(&k) = s.lex.get(&name) {
                 match k {
                     DeclKind::Param => {}
-                    DeclKind::CatchParam { simple: true } if !for_of => {}
+                    // Annex B.3.4 (current text) allows `for (var e of ...)` here too.
+                    DeclKind::CatchParam { simple: true } => {}
                     _ => conflict = true,
                 }
             }

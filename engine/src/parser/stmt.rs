@@ -59,6 +59,23 @@ impl Parser<'_, '_> {
                         kind: StmtKind::VarDecl(d),
                     });
                 }
+                _ if self.using_decl_kind()?.is_some() => {
+                    let Some(kind) = self.using_decl_kind()? else {
+                        return self.unexpected();
+                    };
+                    if self.scopes.len() <= 1 && !self.module {
+                        return self.err_at(
+                            start,
+                            "using declarations are not allowed at the top level of a script",
+                        );
+                    }
+                    let d = self.parse_using_decl(kind, false)?;
+                    self.semicolon()?;
+                    return Ok(Stmt {
+                        span: self.span_from(start),
+                        kind: StmtKind::VarDecl(d),
+                    });
+                }
                 Atom::Let if self.let_starts_decl()? => {
                     let d = self.parse_var_decl(VarKind::Let, false)?;
                     self.semicolon()?;
@@ -71,6 +88,81 @@ impl Parser<'_, '_> {
             }
         }
         self.parse_statement(true)
+    }
+
+    /// Is the current token the start of a `using` / `await using` declaration?
+    /// Spec: #sec-let-const-and-using-declarations (UsingDeclaration, AwaitUsingDeclaration)
+    pub(crate) fn using_decl_kind(&mut self) -> PResult<Option<VarKind>> {
+        if self.tok.kind != T::Name || self.tok.escaped {
+            return Ok(None);
+        }
+        let binding_follows = |t: &crate::lexer::Token| {
+            t.kind == T::Name
+                && !t.nl_before
+                && !(!t.escaped && (t.atom() == Atom::In || t.atom() == Atom::Instanceof))
+        };
+        if self.tok.atom() == self.using_atom {
+            let next = self.peek()?;
+            return Ok(binding_follows(&next).then_some(VarKind::Using));
+        }
+        if self.tok.atom() == Atom::Await && self.ctx.await_kw {
+            let next = self.peek()?;
+            if next.kind == T::Name
+                && !next.escaped
+                && next.atom() == self.using_atom
+                && !next.nl_before
+            {
+                let after = self.peek2()?;
+                return Ok(binding_follows(&after).then_some(VarKind::AwaitUsing));
+            }
+        }
+        Ok(None)
+    }
+
+    /// `using x = e, y = f` / `await using ...` (the keyword(s) are the current token(s)).
+    /// Only binding identifiers; an initializer unless in a for-of head (`in_for`).
+    pub(crate) fn parse_using_decl(&mut self, kind: VarKind, in_for: bool) -> PResult<VarDecl> {
+        let start = self.tok.start;
+        if kind == VarKind::AwaitUsing {
+            self.bump()?;
+        }
+        self.bump()?;
+        let mut decls = Vec::new();
+        loop {
+            let dstart = self.tok.start;
+            if self.at(T::Name) && self.tok.atom() == Atom::Let {
+                return self.err_at(dstart, "'let' is not a valid lexically bound name");
+            }
+            let id = self.parse_binding_ident()?;
+            let target = Pattern {
+                span: id.span,
+                kind: PatternKind::Ident(id),
+            };
+            let init = if self.eat(T::Eq)? {
+                Some(Box::new(self.parse_assign()?))
+            } else {
+                None
+            };
+            if init.is_none() && !in_for {
+                return self.err_at(dstart, "missing initializer in using declaration");
+            }
+            decls.push(VarDeclarator {
+                target,
+                init,
+                span: self.span_from(dstart),
+            });
+            if !self.eat(T::Comma)? {
+                break;
+            }
+        }
+        if !in_for {
+            self.declare_var_decl(kind, &decls, false)?;
+        }
+        Ok(VarDecl {
+            kind,
+            decls,
+            span: self.span_from(start),
+        })
     }
 
     /// Is the current `let` the start of a lexical declaration (rather than an identifier)?
@@ -493,6 +585,12 @@ impl Parser<'_, '_> {
                 if self.at(T::Eof) {
                     return self.unexpected();
                 }
+                if self.using_decl_kind()?.is_some() {
+                    return self.err_at(
+                        self.tok.start,
+                        "using declarations are not allowed directly in a case clause",
+                    );
+                }
                 body.push(self.parse_statement_list_item()?);
             }
             cases.push(SwitchCase {
@@ -668,13 +766,40 @@ impl Parser<'_, '_> {
                 Some(VarKind::Const)
             } else if self.is_kw(Atom::Let) && self.let_starts_decl()? {
                 Some(VarKind::Let)
+            } else if let Some(k) = self.using_decl_kind()? {
+                // `for (using of ...)` is an expression head. Spec: #sec-for-in-and-for-of-statements
+                let next = if k == VarKind::Using {
+                    self.peek()?
+                } else {
+                    self.peek2()?
+                };
+                let of_follows = next.kind == T::Name && next.atom() == Atom::Of && !next.escaped;
+                // `for (using of = x;;)` declares `of`; `for (using of of y)` does not.
+                if of_follows
+                    && k == VarKind::Using
+                    && !matches!(self.peek2()?.kind, T::Eq | T::Semi)
+                {
+                    None
+                } else {
+                    Some(k)
+                }
             } else {
                 None
             };
             if let Some(kind) = decl_kind {
                 self.no_in = true;
-                let d = self.parse_var_decl(kind, true)?;
+                let d = if matches!(kind, VarKind::Using | VarKind::AwaitUsing) {
+                    self.parse_using_decl(kind, true)?
+                } else {
+                    self.parse_var_decl(kind, true)?
+                };
                 self.no_in = false;
+                if matches!(kind, VarKind::Using | VarKind::AwaitUsing) && self.is_kw(Atom::In) {
+                    return self.err_at(
+                        init_start,
+                        "using declarations are not allowed in for-in heads",
+                    );
+                }
                 let is_of = self.is_kw(Atom::Of);
                 if is_of || self.is_kw(Atom::In) {
                     if d.decls.len() != 1 {
@@ -706,7 +831,7 @@ impl Parser<'_, '_> {
                 }
                 for decl in &d.decls {
                     if decl.init.is_none()
-                        && (kind == VarKind::Const
+                        && (matches!(kind, VarKind::Const | VarKind::Using | VarKind::AwaitUsing)
                             || !matches!(decl.target.kind, PatternKind::Ident(_)))
                     {
                         return self.err_at(decl.span.start, "missing initializer in declaration");

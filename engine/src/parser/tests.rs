@@ -88,7 +88,7 @@ fn statements_and_scopes() {
     bad("let a; let a;");
     bad("const a;");
     bad("try {} catch (e) { let e; }");
-    bad("try {} catch (e) { for (var e of []); }");
+    ok("try {} catch (e) { for (var e of []); }");
     bad("L: L: ;");
     bad("continue;");
     bad("L: { continue L; }");

@@ -37,10 +37,30 @@ fn frontmatter(src: &str) -> Meta {
         negative_parse: false,
     };
     let mut in_negative = false;
+    let mut in_flags_list = false;
     let mut neg_phase_parse = false;
     let mut neg_type_syntax = false;
     for line in fm.lines() {
         let t = line.trim();
+        if in_flags_list {
+            match t.strip_prefix("- ") {
+                Some(f) => {
+                    match f.trim() {
+                        "module" => m.module = true,
+                        "onlyStrict" => m.only_strict = true,
+                        "noStrict" => m.no_strict = true,
+                        "raw" => m.raw = true,
+                        _ => {}
+                    }
+                    continue;
+                }
+                None => in_flags_list = false,
+            }
+        }
+        if t == "flags:" {
+            in_flags_list = true;
+            continue;
+        }
         if let Some(rest) = t.strip_prefix("flags:") {
             let rest = rest.trim().trim_start_matches('[').trim_end_matches(']');
             for f in rest.split(',') {
