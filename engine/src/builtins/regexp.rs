@@ -301,8 +301,8 @@ pub fn regexp_create(cx: &mut Cx, pattern: &JsString, flags: &JsString) -> JsRes
 /// Spec: #sec-regexpalloc
 fn regexp_alloc(cx: &mut Cx, new_target: &Value) -> JsResult<Obj> {
     let empty = cx.new_string("")?;
-    let matcher = match regexp::compile(&[], &[]) {
-        Ok(m) => Rc::new(m),
+    let matcher = match compile_cached(&[], &[]) {
+        Ok(m) => m,
         Err(e) => return Err(cx.throw_internal_error(&e)),
     };
     let data = RegExpData {
@@ -343,7 +343,7 @@ fn regexp_initialize(cx: &mut Cx, o: &Obj, pattern: &Value, flags: &Value) -> Js
     let pu = p.to_utf16();
     let fu = f.to_utf16();
     // 5-16. Flag validation, parsing and compilation throw SyntaxError.
-    let matcher = match regexp::compile(&pu, &fu) {
+    let matcher = match compile_cached(&pu, &fu) {
         Ok(m) => m,
         Err(e) => return Err(cx.throw_syntax_error(&e)),
     };
@@ -358,11 +358,52 @@ fn regexp_initialize(cx: &mut Cx, o: &Obj, pattern: &Value, flags: &Value) -> Js
         if let ObjectData::RegExp(d) = &mut b.class {
             d.source = p;
             d.flags = f;
-            d.matcher = Rc::new(matcher);
+            d.matcher = matcher;
         }
     }
     // 17. Perform ? Set(obj, "lastIndex", +0𝔽, true).
     set_last_index(cx, o, Value::Int(0))
+}
+
+/// Patterns up to this many code units are kept in the compile cache.
+const CACHE_MAX_PATTERN: usize = 256;
+/// Entries of the compile cache.
+const CACHE_ENTRIES: usize = 32;
+
+thread_local! {
+    /// Recently compiled (pattern, flags) → program, most recent first. A regex literal in a
+    /// loop creates a new RegExp object each time (observably), but the immutable compiled
+    /// program can be shared, so it is parsed and compiled once. Bounded: 32 entries of
+    /// patterns up to 256 units.
+    static COMPILE_CACHE: std::cell::RefCell<Vec<(Vec<u16>, Vec<u16>, Rc<Regex>)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// `regexp::compile` through the compile cache.
+fn compile_cached(p: &[u16], f: &[u16]) -> Result<Rc<Regex>, String> {
+    if p.len() > CACHE_MAX_PATTERN {
+        return regexp::compile(p, f).map(Rc::new);
+    }
+    let hit = COMPILE_CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        let i = c
+            .iter()
+            .position(|(cp, cf, _)| cp.as_slice() == p && cf.as_slice() == f)?;
+        let e = c.remove(i);
+        let m = e.2.clone();
+        c.insert(0, e);
+        Some(m)
+    });
+    if let Some(m) = hit {
+        return Ok(m);
+    }
+    let m = Rc::new(regexp::compile(p, f)?);
+    COMPILE_CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        c.truncate(CACHE_ENTRIES - 1);
+        c.insert(0, (p.to_vec(), f.to_vec(), m.clone()));
+    });
+    Ok(m)
 }
 
 /// Annex B RegExp.prototype.compile ( pattern, flags ). Spec: #sec-regexp.prototype.compile

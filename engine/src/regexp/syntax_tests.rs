@@ -164,3 +164,38 @@ fn deep_nesting_is_an_error() {
     let p = "[".repeat(100_000);
     assert!(!ok(&p, "v"));
 }
+
+/// The deepest accepted nesting parses, compiles and matches within a bounded native stack.
+/// Measured for 256 levels: debug needs 1-2 MiB, release (test-opt) 256-384 KiB, which fits
+/// the 1 MiB wasm32 stack. `RX_STACK` (KiB) overrides the size for such measurements.
+#[test]
+fn max_depth_fits_a_small_stack() {
+    let handle = std::thread::Builder::new()
+        .stack_size(
+            std::env::var("RX_STACK")
+                .ok()
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(2048)
+                * 1024,
+        )
+        .spawn(|| {
+            let d = super::parser::MAX_DEPTH as usize;
+            let cases = [
+                ("(?:".repeat(d - 1) + "a" + &")".repeat(d - 1), ""),
+                ("(".repeat(d - 1) + "a" + &")*".repeat(d - 1), "i"),
+                ("(?=".repeat(d - 1) + "a" + &")".repeat(d - 1), "u"),
+                ("[".repeat(d - 1) + "a" + &"]".repeat(d - 1), "v"),
+                ("(?i:".repeat(d - 1) + "a" + &")".repeat(d - 1), ""),
+            ];
+            for (p, f) in cases {
+                let pu: Vec<u16> = p.encode_utf16().collect();
+                let fu: Vec<u16> = f.encode_utf16().collect();
+                let re = super::compile(&pu, &fu).unwrap_or_else(|e| panic!("{f}: {e}"));
+                let mut ctl = super::Unlimited { remaining: 1 << 24 };
+                let s: Vec<u16> = "xa".encode_utf16().collect();
+                assert!(re.exec(super::Input::Utf16(&s), 0, &mut ctl).is_ok());
+            }
+        })
+        .unwrap_or_else(|e| panic!("spawn: {e}"));
+    assert!(handle.join().is_ok());
+}
