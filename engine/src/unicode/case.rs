@@ -90,6 +90,11 @@ fn push_utf16(out: &mut Vec<u16>, c: u32) {
 pub fn to_upper(s: &[u16]) -> Vec<u16> {
     let mut out = Vec::with_capacity(s.len());
     for (_, c) in code_points(s) {
+        // Fast path (not in spec): ASCII has only the simple a-z mapping.
+        if c < 0x80 {
+            out.push((c as u8).to_ascii_uppercase() as u16);
+            continue;
+        }
         match lookup_multi(tables::SPECIAL_UPPER, c) {
             Some(m) => m.iter().for_each(|&u| push_utf16(&mut out, u)),
             None => push_utf16(&mut out, simple_upper(c)),
@@ -103,6 +108,11 @@ pub fn to_upper(s: &[u16]) -> Vec<u16> {
 pub fn to_lower(s: &[u16]) -> Vec<u16> {
     let mut out = Vec::with_capacity(s.len());
     for (i, c) in code_points(s) {
+        // Fast path (not in spec): ASCII has only the simple A-Z mapping.
+        if c < 0x80 {
+            out.push((c as u8).to_ascii_lowercase() as u16);
+            continue;
+        }
         if c == 0x3A3 {
             let sigma = if is_final_sigma(s, i) { 0x3C2 } else { 0x3C3 };
             out.push(sigma);
