@@ -112,6 +112,20 @@ impl<'ast> Compiler<'_, 'ast> {
         self.expr(e)
     }
 
+    /// Evaluates `e` for its effects only (`x++` as a statement needs no old value).
+    pub(crate) fn expr_discard(&mut self, e: &'ast Expr) -> CResult<()> {
+        if let ExprKind::Update { op, target, .. } = &e.unparen().kind {
+            self.enter(e.span)?;
+            let r = self.update(*op, true, target);
+            self.leave();
+            r?;
+        } else {
+            self.expr(e)?;
+        }
+        self.op(Op::Drop);
+        Ok(())
+    }
+
     pub(crate) fn expr(&mut self, e: &'ast Expr) -> CResult<()> {
         self.enter(e.span)?;
         let r = self.expr_inner(e);
@@ -194,9 +208,10 @@ impl<'ast> Compiler<'_, 'ast> {
             ExprKind::Assign { op, target, value } => self.assign(*op, target, value, e)?,
             ExprKind::Sequence(list) => {
                 for (i, x) in list.iter().enumerate() {
-                    self.expr(x)?;
                     if i + 1 < list.len() {
-                        self.op(Op::Drop);
+                        self.expr_discard(x)?;
+                    } else {
+                        self.expr(x)?;
                     }
                 }
                 if list.is_empty() {
@@ -205,6 +220,7 @@ impl<'ast> Compiler<'_, 'ast> {
             }
             ExprKind::Member { .. } | ExprKind::SuperMember { .. } => {
                 let r = self.reference(e)?;
+                self.pos(e.span.start);
                 self.ref_get(r, false)?;
             }
             ExprKind::Call { .. } => self.call(e)?,

@@ -473,6 +473,7 @@ impl Compiler<'_, '_> {
         let mut s = Some(scope);
         // The function whose var scope receives eval vars.
         let var_func = f;
+        let mut passed_body_var = false;
         while let Some(id) = s {
             let sc = self.scopes[id].clone();
             let dynamic = match sc.kind {
@@ -498,6 +499,26 @@ impl Compiler<'_, '_> {
                     same_function: self.vars[v].func == var_func,
                 });
             }
+            if sc.kind == ScopeKind::BodyVar && sc.func == f {
+                passed_body_var = true;
+            }
+            // An eval in parameter expressions sees the parameters as a separate lexical
+            // environment between itself and the var environment (FunctionDeclaration-
+            // Instantiation step 20): a `var` of the same name is a SyntaxError.
+            let params_env = sc.kind == ScopeKind::Function
+                && sc.func == f
+                && !passed_body_var
+                && !self.funcs[f].flags_has(FunctionFlags::SIMPLE_PARAMS)
+                && matches!(
+                    self.funcs[f].kind,
+                    FunctionKind::Normal
+                        | FunctionKind::Arrow
+                        | FunctionKind::Method
+                        | FunctionKind::Getter
+                        | FunctionKind::Setter
+                        | FunctionKind::ClassConstructor
+                        | FunctionKind::DerivedConstructor
+                );
             for &(name, v) in &sc.names {
                 let loc = self.eval_loc(f, v)?;
                 let var = &self.vars[v];
@@ -506,7 +527,7 @@ impl Compiler<'_, '_> {
                     kind: var.kind,
                     loc,
                     dynamic: None,
-                    lexical: var.lexical,
+                    lexical: var.lexical || params_env,
                     same_function: var.func == var_func,
                 });
             }

@@ -333,6 +333,12 @@ pub(crate) struct Compiler<'a, 'ast> {
     pub hidden: Hidden,
 }
 
+impl FuncState {
+    pub(crate) fn flags_has(&self, bit: u16) -> bool {
+        self.flags & bit != 0
+    }
+}
+
 impl<'a, 'ast> Compiler<'a, 'ast> {
     fn new(
         atoms: &'a mut AtomTable,

@@ -124,13 +124,13 @@ impl<'ast> Compiler<'_, 'ast> {
         match &s.kind {
             StmtKind::Empty => {}
             StmtKind::Debugger => self.emit(Ir::Op(Op::Debugger, 0, 0)),
-            StmtKind::Expr(e) => {
-                self.expr(e)?;
-                match self.funcs[self.cur].completion {
-                    Some(c) => self.emit(Ir::VarId(Access::Init, c)),
-                    None => self.emit(Ir::Op(Op::Drop, 0, 0)),
+            StmtKind::Expr(e) => match self.funcs[self.cur].completion {
+                Some(c) => {
+                    self.expr(e)?;
+                    self.emit(Ir::VarId(Access::Init, c));
                 }
-            }
+                None => self.expr_discard(e)?,
+            },
             StmtKind::Block(b) => self.block(b)?,
             StmtKind::VarDecl(d) => self.var_decl(d)?,
             StmtKind::FunctionDecl(f) => {
@@ -483,8 +483,7 @@ impl<'ast> Compiler<'_, 'ast> {
             self.emit(Ir::CopyScope(s));
         }
         if let Some(u) = update {
-            self.expr(u)?;
-            self.emit(Ir::Op(Op::Drop, 0, 0));
+            self.expr_discard(u)?;
         }
         self.emit(Ir::Jump(Op::Goto, top));
         self.emit(Ir::Label(brk));
