@@ -768,7 +768,8 @@ impl<'ast> Compiler<'_, 'ast> {
                     self.emit(Ir::Var(Access::Put, id.name, self.scope));
                 }
                 (_, Some(x)) => {
-                    let r = self.reference_for_write(x)?;
+                    // Plain assignment: the key is converted by PutValue, after the value.
+                    let r = self.reference(x)?;
                     self.expr(value)?;
                     self.pos(e.span.start);
                     self.ref_put(r, true)?;

@@ -173,7 +173,7 @@ impl<'ast> Compiler<'_, 'ast> {
 
     /// `v` on the stack → PutValue(reference of `e`, v).
     fn assign_to_expr(&mut self, e: &'ast Expr) -> CResult<()> {
-        let r = self.reference_for_write(e)?;
+        let r = self.reference(e)?;
         // value base… → base… value
         match r {
             super::expr::Ref::Var(_) => {}
