@@ -18,11 +18,13 @@
 //! `{configurable}`; `name` of symbol-keyed methods is `[description]`, of getters
 //! `get name`. An alias entry refers to a key defined earlier in the same table.
 
+pub mod bigint;
 pub mod date;
 pub mod error;
 pub mod function;
 pub mod global;
 pub mod json;
+pub mod map;
 pub mod math;
 pub mod object;
 pub mod proxy;
@@ -410,6 +412,8 @@ pub fn init_realm(cx: &mut Cx) -> JsResult<()> {
     global::init(cx)?;
     math::init(cx)?;
     json::init(cx)?;
+    bigint::init(cx)?;
+    map::init(cx)?;
     reflect::init(cx)?;
     Ok(())
 }

@@ -123,6 +123,11 @@ pub enum ObjectData {
     RegExp(Box<crate::builtins::regexp::RegExpData>),
     /// %RegExpStringIterator% instance state.
     RegExpStringIterator(Box<crate::builtins::regexp::RegExpStringIteratorData>),
+    /// Map, Set, WeakMap, WeakSet, WeakRef, FinalizationRegistry and the Map/Set iterators
+    /// (`builtins::map`).
+    Collection(Box<crate::builtins::map::Collection>),
+    /// Has [[DateValue]] (a time value or NaN). Spec: #sec-properties-of-date-instances
+    Date(f64),
 }
 
 /// The object storage. See the module docs.
@@ -249,6 +254,7 @@ impl Trace for ObjCell {
                 t.edge(&p.target.0);
                 t.edge(&p.handler.0);
             }
+            ObjectData::Collection(c) => c.trace(t),
             ObjectData::NativeClosure(c) => {
                 for v in &c.data {
                     trace_value(v, t);

@@ -152,6 +152,10 @@ pub struct Cx {
     pub root_shape: Rc<Shape>,
     /// `Math.random` state (xorshift128+; all zero = not seeded yet). See `builtins::math`.
     pub math_rng: [u64; 2],
+    /// Live FinalizationRegistry objects and the weak-death count last scanned
+    /// (`builtins::map`, `Cx::queue_finalization_jobs`).
+    pub registries: Vec<crate::heap::GcWeak<crate::object::ObjCell>>,
+    pub registry_deaths_seen: u64,
     pub atoms: AtomTable,
     /// Strings of the first [`ATOM_STRING_CACHE`] atoms, made on first use (property names
     /// turned into values by `for-in`, `Object.keys`, `typeof`...).
@@ -189,6 +193,8 @@ impl Cx {
             vm: Default::default(),
             root_shape: Shape::root(),
             math_rng: [0, 0],
+            registries: Vec::new(),
+            registry_deaths_seen: 0,
             atoms,
             in_oom: false,
             atom_bytes_charged: 0,
@@ -422,6 +428,7 @@ impl Cx {
         }
         if self.heap.gc_due() {
             self.heap.collect();
+            self.queue_finalization_jobs();
         }
         if stop {
             return Err(self.throw_interrupted());
@@ -434,6 +441,7 @@ impl Cx {
     pub fn maybe_gc(&mut self) {
         if self.heap.gc_due() {
             self.heap.collect();
+            self.queue_finalization_jobs();
         }
     }
 
