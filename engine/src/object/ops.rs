@@ -44,7 +44,7 @@ fn string_own(cx: &mut Cx, o: &Obj, key: Atom) -> JsResult<Option<PropertyDescri
     if let Some(i) = key.as_index() {
         if (i as usize) < s.len() {
             let unit = s.code_unit(i as usize).unwrap_or(0);
-            let c = cx.new_string_utf16(&[unit])?;
+            let c = cx.char_string(unit)?;
             return Ok(Some(PropertyDescriptor::data(
                 Value::String(c),
                 attrs::ENUMERABLE,
@@ -579,7 +579,7 @@ pub fn get_v(cx: &mut Cx, v: &Value, key: Atom) -> JsResult<Value> {
             }
             if let Some(i) = key.as_index() {
                 if let Some(u) = s.code_unit(i as usize) {
-                    return Ok(Value::String(cx.new_string_utf16(&[u])?));
+                    return Ok(Value::String(cx.char_string(u)?));
                 }
             }
             let p = cx.intrinsic_obj(Intrinsic::StringPrototype);

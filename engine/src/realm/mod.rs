@@ -160,6 +160,8 @@ pub struct Cx {
     /// Strings of the first [`ATOM_STRING_CACHE`] atoms, made on first use (property names
     /// turned into values by `for-in`, `Object.keys`, `typeof`...).
     atom_strings: Vec<Option<JsString>>,
+    /// One-unit strings for code units below 256 (`s[i]`, `charAt`), made on first use.
+    char_strings: Vec<Option<JsString>>,
     /// Atom-table bytes already charged to the heap (atoms live as long as the runtime).
     atom_bytes_charged: usize,
     /// Set while the OOM error itself is being built (it may exceed the limit briefly).
@@ -199,6 +201,7 @@ impl Cx {
             in_oom: false,
             atom_bytes_charged: 0,
             atom_strings: Vec::new(),
+            char_strings: Vec::new(),
             heap,
         };
         // Invariant: a fresh runtime has no memory limit, so realm creation cannot fail
@@ -454,6 +457,21 @@ impl Cx {
     pub fn new_string_utf16(&mut self, u: &[u16]) -> JsResult<JsString> {
         let r = JsString::from_utf16(&self.heap, u);
         self.oom(r)
+    }
+    /// The one-code-unit string for `unit` (cached below 256).
+    pub fn char_string(&mut self, unit: u16) -> JsResult<JsString> {
+        let i = unit as usize;
+        if let Some(Some(s)) = self.char_strings.get(i) {
+            return Ok(s.clone());
+        }
+        let s = self.new_string_utf16(&[unit])?;
+        if i < 256 {
+            if self.char_strings.len() < 256 {
+                self.char_strings.resize(256, None);
+            }
+            self.char_strings[i] = Some(s.clone());
+        }
+        Ok(s)
     }
     /// String concatenation with the length check (RangeError "invalid string length").
     pub fn concat_strings(&mut self, a: &JsString, b: &JsString) -> JsResult<JsString> {
