@@ -86,11 +86,19 @@ pub fn init(cx: &mut Cx) -> JsResult<()> {
             ..ClassDef::DEFAULT
         },
     )?;
-    let parent = cx.intrinsic_obj(Intrinsic::IteratorPrototype);
-    let parent = match parent {
-        Some(p) => Some(p),
-        None => cx.intrinsic_obj(Intrinsic::ObjectPrototype),
+    // %IteratorPrototype% may not exist yet (families install in any order): create it
+    // here; the iterator family completes the same object (install_class reuses it).
+    let parent = match cx.intrinsic_obj(Intrinsic::IteratorPrototype) {
+        Some(p) => p,
+        None => {
+            let op = cx.intrinsic_obj(Intrinsic::ObjectPrototype);
+            let p = Obj::new(cx, op, ObjectData::Ordinary)?;
+            cx.realm
+                .set_intrinsic(Intrinsic::IteratorPrototype, Value::Object(p.clone()));
+            p
+        }
     };
+    let parent = Some(parent);
     let it = Obj::new(cx, parent, ObjectData::Ordinary)?;
     install(cx, &it, ITERATOR_PROTO)?;
     cx.realm
