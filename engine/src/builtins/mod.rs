@@ -414,6 +414,7 @@ pub fn init_realm(cx: &mut Cx) -> JsResult<()> {
     json::init(cx)?;
     bigint::init(cx)?;
     map::init(cx)?;
+    date::init(cx)?;
     reflect::init(cx)?;
     Ok(())
 }
