@@ -18,18 +18,26 @@
 //! `{configurable}`; `name` of symbol-keyed methods is `[description]`, of getters
 //! `get name`. An alias entry refers to a key defined earlier in the same table.
 
+pub mod array;
 pub mod bigint;
+pub mod boolean;
 pub mod date;
 pub mod error;
+#[cfg(test)]
+mod family_tests;
 pub mod function;
 pub mod global;
+pub mod iterator;
 pub mod json;
 pub mod map;
 pub mod math;
+pub mod number;
 pub mod object;
 pub mod proxy;
 pub mod reflect;
 pub mod regexp;
+pub mod string;
+pub mod symbol;
 
 use crate::atoms::Atom;
 use crate::object::function::{function_name_string, new_native_function};
@@ -407,6 +415,7 @@ pub fn init_realm(cx: &mut Cx) -> JsResult<()> {
     object::init(cx)?;
     function::init(cx)?;
     error::init(cx)?;
+    iterator::init(cx)?;
     proxy::init(cx)?;
     regexp::init(cx)?;
     global::init(cx)?;
@@ -416,6 +425,11 @@ pub fn init_realm(cx: &mut Cx) -> JsResult<()> {
     map::init(cx)?;
     date::init(cx)?;
     reflect::init(cx)?;
+    symbol::init(cx)?;
+    boolean::init(cx)?;
+    number::init(cx)?;
+    array::init(cx)?;
+    string::init(cx)?;
     Ok(())
 }
 

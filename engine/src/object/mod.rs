@@ -128,6 +128,12 @@ pub enum ObjectData {
     Collection(Box<crate::builtins::map::Collection>),
     /// Has [[DateValue]] (a time value or NaN). Spec: #sec-properties-of-date-instances
     Date(f64),
+    /// %ArrayIteratorPrototype% instances (`builtins/array.rs`).
+    ArrayIterator(Box<crate::builtins::array::ArrayIterator>),
+    /// %StringIteratorPrototype% instances (`builtins/string.rs`).
+    StringIterator(Box<crate::builtins::string::StringIterator>),
+    /// Iterator helper and `Iterator.from` wrapper objects (`builtins/iterator.rs`).
+    IteratorHelper(Box<crate::builtins::iterator::IteratorHelper>),
 }
 
 /// The object storage. See the module docs.
@@ -250,6 +256,8 @@ impl Trace for ObjCell {
                     trace_value(v, t);
                 }
             }
+            ObjectData::ArrayIterator(it) => trace_value(&it.object, t),
+            ObjectData::IteratorHelper(h) => h.trace(t),
             ObjectData::Proxy(Some(p)) => {
                 t.edge(&p.target.0);
                 t.edge(&p.handler.0);

@@ -56,6 +56,7 @@ macro_rules! for_each_intrinsic {
             MapIteratorPrototype, SetIteratorPrototype, RegExpStringIteratorPrototype,
             ArrayProtoValues, Eval, Math, JSON, Reflect,
             ParseInt, ParseFloat,
+            Iterator, IteratorHelperPrototype, WrapForValidIteratorPrototype,
         }
     };
 }
@@ -164,6 +165,8 @@ pub struct Cx {
     char_strings: Vec<Option<JsString>>,
     /// Atom-table bytes already charged to the heap (atoms live as long as the runtime).
     atom_bytes_charged: usize,
+    /// The GlobalSymbolRegistry of `Symbol.for` (runtime-wide).
+    pub symbol_registry: crate::builtins::symbol::SymbolRegistry,
     /// Set while the OOM error itself is being built (it may exceed the limit briefly).
     in_oom: bool,
     pub heap: Heap,
@@ -198,6 +201,7 @@ impl Cx {
             registries: Vec::new(),
             registry_deaths_seen: 0,
             atoms,
+            symbol_registry: Default::default(),
             in_oom: false,
             atom_bytes_charged: 0,
             atom_strings: Vec::new(),
