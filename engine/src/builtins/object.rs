@@ -521,7 +521,7 @@ pub fn object_to_string_tag(cx: &mut Cx, this: &Value) -> JsResult<String> {
             ObjectData::Number(_) => "Number",
             ObjectData::String(_) => "String",
             ObjectData::RegExp(_) => "RegExp",
-            // Date: add `ObjectData::Date(..) => "Date"` with the Date family.
+            ObjectData::Date(_) => "Date",
             _ => {
                 if o.is_callable() {
                     "Function"

@@ -26,7 +26,8 @@ pub(crate) fn obj_is_callable(o: &Obj) -> bool {
     match &o.borrow().class {
         ObjectData::NativeFunction(_)
         | ObjectData::HostFunction(_)
-        | ObjectData::BoundFunction(_) => true,
+        | ObjectData::BoundFunction(_)
+        | ObjectData::NativeClosure(_) => true,
         ObjectData::Proxy(Some(p)) => p.callable,
         ObjectData::Proxy(None) => false,
         // VM: bytecode closures are callable — add their arm here.

@@ -129,7 +129,7 @@ impl Shape {
             None => self
                 .props
                 .iter()
-                .position(|p| p.key == key)
+                .position(|p| p.key == key && p.flags & attrs::DELETED == 0)
                 .map(|i| i as u32),
         }
     }
@@ -151,6 +151,7 @@ impl Shape {
             props
                 .iter()
                 .enumerate()
+                .filter(|(_, p)| p.flags & attrs::DELETED == 0)
                 .map(|(i, p)| (p.key, i as u32))
                 .collect(),
         )

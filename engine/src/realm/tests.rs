@@ -369,6 +369,8 @@ fn proxy_traps_and_invariants() {
     let rk = cx.intern("revoke");
     let rp = ops::get_v(cx, &r, pk).unwrap();
     let rf = ops::get_v(cx, &r, rk).unwrap();
+    assert_eq!(rf.type_of(), "function");
+    assert!(crate::object::is_callable(&rf));
     call(cx, &rf, &Value::Undefined, &[]).unwrap();
     assert!(ops::get_v(cx, &rp, k).is_err());
     assert!(error_text(cx).contains("revoked"));
@@ -566,4 +568,24 @@ fn from_entries_closes_the_iterator_on_bad_entry() {
     assert!(call(cx, &fe, &Value::Undefined, &[Value::Object(iterable)]).is_err());
     assert!(error_text(cx).starts_with("TypeError"));
     assert_eq!(closed.get(), 1);
+}
+
+#[test]
+fn small_and_growing_dictionaries_forget_deleted_keys() {
+    let mut cx = Cx::new();
+    let cx = &mut cx;
+    let o = new_object(cx).unwrap();
+    let keys: Vec<Atom> = (0..12).map(|i| cx.intern(&format!("d{i}"))).collect();
+    // Small object: linear lookup.
+    set(cx, &o, keys[0], Value::Int(0), true).unwrap();
+    set(cx, &o, keys[1], Value::Int(1), true).unwrap();
+    assert!(o.delete(cx, keys[0]).unwrap());
+    assert!(o.get_own_property(cx, keys[0]).unwrap().is_none());
+    // Growing past the index threshold after a delete: the index must skip tombstones.
+    for &k in &keys[2..] {
+        set(cx, &o, k, Value::Int(2), true).unwrap();
+    }
+    assert!(o.get_own_property(cx, keys[0]).unwrap().is_none());
+    assert!(get(cx, &o, keys[0]).unwrap().is_undefined());
+    assert_eq!(o.own_property_keys(cx).unwrap().len(), 11);
 }
