@@ -6,15 +6,14 @@
 //! everything through the engine's iterative free) when the host is done; module evaluation
 //! promises are checked after the job queue drains so a rejected top-level-await module is
 //! reported like a thrown exception.
-//!
-//! Status: the engine's `Runtime`/`Context` API has not landed yet (see
-//! `/work/briefs/api-requests.md` for what is requested); until it does, creating an engine
-//! fails with an `InternalError` that says so, and every host reports that error.
 
 use crate::host::CliHost;
-use qjs_engine::{EvalOptions, JsError};
+use qjs_engine::{
+    Context, EvalOptions, HostCall, HostFunction, JsError, PromiseState, Runtime, SourceKind,
+    Value,
+};
 use std::rc::Rc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// Resource limits, as given on the command line.
 #[derive(Clone, Debug, Default)]
@@ -27,53 +26,91 @@ pub struct Limits {
 
 /// One runtime and its main context.
 pub struct Engine {
-    #[expect(dead_code, reason = "used once the engine API lands (api-requests.md)")]
-    host: Rc<CliHost>,
-}
-
-fn not_landed(what: &str) -> JsError {
-    JsError {
-        name: "InternalError".to_string(),
-        message: format!(
-            "not supported yet: {what} (the engine's Runtime/Context API has not landed)"
-        ),
-        stack: String::new(),
-        interrupted: false,
-    }
+    rt: Runtime,
+    ctx: Context,
+    /// Evaluation promises of modules, checked once the job queue is drained.
+    module_promises: Vec<Value>,
 }
 
 impl Engine {
     /// Creates a runtime with `limits` and a context with all intrinsics.
     pub fn new(host: Rc<CliHost>, limits: &Limits) -> Result<Engine, JsError> {
-        let _ = (host, limits);
-        Err(not_landed("creating a runtime"))
+        let mut rt = Runtime::new(host);
+        rt.set_memory_limit(limits.memory_limit);
+        if let Some(s) = limits.stack_size {
+            rt.set_max_stack_size(s);
+        }
+        if let Some(t) = limits.time_limit {
+            let deadline = Instant::now() + t;
+            rt.set_interrupt_handler(Some(Box::new(move || Instant::now() >= deadline)));
+        }
+        let ctx = rt.new_context();
+        Ok(Engine { rt, ctx, module_promises: Vec::new() })
     }
 
     /// Defines the global `scriptArgs` array.
     pub fn set_script_args(&mut self, args: &[String]) -> Result<(), JsError> {
-        let _ = args;
-        Err(not_landed("scriptArgs"))
+        let mut items = Vec::with_capacity(args.len());
+        for a in args {
+            items.push(self.ctx.new_string(a)?);
+        }
+        let arr = self.ctx.new_array(&items)?;
+        let g = self.ctx.global_object();
+        self.ctx.set_property(&g, "scriptArgs", arr)
     }
 
     /// Defines test262's `$262` host object on the global object.
     pub fn install_test262_host(&mut self) -> Result<(), JsError> {
-        Err(not_landed("$262"))
+        let g = self.ctx.global_object();
+        let o = self.ctx.new_object()?;
+        self.ctx.set_property(&o, "global", g.clone())?;
+        let eval_script: HostFunction = Rc::new(|h: &mut HostCall<'_>, _this: &Value, args: &[Value]| {
+            let src = match args.first() {
+                Some(v) => h.to_string(v)?,
+                None => String::new(),
+            };
+            h.eval(&src, &EvalOptions::script("evalScript"))
+        });
+        let f = self.ctx.new_function("evalScript", 1, eval_script)?;
+        self.ctx.set_property(&o, "evalScript", f)?;
+        let gc: HostFunction = Rc::new(|h: &mut HostCall<'_>, _: &Value, _: &[Value]| {
+            h.run_gc();
+            Ok(Value::undefined())
+        });
+        let f = self.ctx.new_function("gc", 0, gc)?;
+        self.ctx.set_property(&o, "gc", f)?;
+        let agent = self.ctx.new_object()?;
+        self.ctx.set_property(&o, "agent", agent)?;
+        self.ctx.set_property(&g, "$262", o)
     }
 
     /// Evaluates a script or a module. A module's evaluation promise is remembered and
     /// checked by [`Engine::run_jobs`].
     pub fn eval(&mut self, source: &str, opts: &EvalOptions) -> Result<(), JsError> {
-        let _ = (source, opts);
-        Err(not_landed("eval"))
+        let v = self.ctx.eval(source, opts)?;
+        if opts.kind == SourceKind::Module && v.is_object() {
+            self.module_promises.push(v);
+        }
+        Ok(())
     }
 
     /// Runs the job queue to completion, then reports a rejected module evaluation.
     pub fn run_jobs(&mut self) -> Result<(), JsError> {
-        Err(not_landed("the job queue"))
+        while self.rt.run_pending_job()? {}
+        for p in std::mem::take(&mut self.module_promises) {
+            if let Some(PromiseState::Rejected(e)) = self.ctx.promise_state(&p) {
+                return Err(self.ctx.error_from_value(&e));
+            }
+        }
+        Ok(())
     }
 
     /// Memory usage figures as `memory: <key> <number>` lines (`qjs -d`, read by `bench`).
     pub fn memory_usage_text(&self) -> String {
-        "memory: not available yet (no engine API)\n".to_string()
+        let u = self.rt.memory_usage();
+        format!(
+            "memory: bytes {}\nmemory: cells {}\nmemory: tracked_cells {}\nmemory: atoms {}\n",
+            u.bytes, u.cells, u.tracked_cells, u.atoms
+        )
     }
 }
