@@ -9,8 +9,7 @@
 
 use crate::host::CliHost;
 use qjs_engine::{
-    Context, EvalOptions, HostCall, HostFunction, JsError, PromiseState, Runtime, SourceKind,
-    Value,
+    Context, EvalOptions, HostCall, HostFunction, JsError, PromiseState, Runtime, SourceKind, Value,
 };
 use std::rc::Rc;
 use std::time::{Duration, Instant};
@@ -45,7 +44,11 @@ impl Engine {
             rt.set_interrupt_handler(Some(Box::new(move || Instant::now() >= deadline)));
         }
         let ctx = rt.new_context();
-        Ok(Engine { rt, ctx, module_promises: Vec::new() })
+        Ok(Engine {
+            rt,
+            ctx,
+            module_promises: Vec::new(),
+        })
     }
 
     /// Defines the global `scriptArgs` array.
@@ -64,13 +67,14 @@ impl Engine {
         let g = self.ctx.global_object();
         let o = self.ctx.new_object()?;
         self.ctx.set_property(&o, "global", g.clone())?;
-        let eval_script: HostFunction = Rc::new(|h: &mut HostCall<'_>, _this: &Value, args: &[Value]| {
-            let src = match args.first() {
-                Some(v) => h.to_string(v)?,
-                None => String::new(),
-            };
-            h.eval(&src, &EvalOptions::script("evalScript"))
-        });
+        let eval_script: HostFunction =
+            Rc::new(|h: &mut HostCall<'_>, _this: &Value, args: &[Value]| {
+                let src = match args.first() {
+                    Some(v) => h.to_string(v)?,
+                    None => String::new(),
+                };
+                h.eval(&src, &EvalOptions::script("evalScript"))
+            });
         let f = self.ctx.new_function("evalScript", 1, eval_script)?;
         self.ctx.set_property(&o, "evalScript", f)?;
         let gc: HostFunction = Rc::new(|h: &mut HostCall<'_>, _: &Value, _: &[Value]| {

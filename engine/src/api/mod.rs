@@ -44,7 +44,9 @@ pub trait Host {
     }
     /// Loads the source text of a module by its canonical name.
     fn load_module(&self, name: &str) -> Result<String, String> {
-        Err(format!("cannot load module '{name}': the host provides no module loader"))
+        Err(format!(
+            "cannot load module '{name}': the host provides no module loader"
+        ))
     }
 }
 
@@ -72,10 +74,18 @@ pub struct EvalOptions {
 
 impl EvalOptions {
     pub fn script(filename: &str) -> EvalOptions {
-        EvalOptions { filename: filename.to_string(), kind: SourceKind::Script, strict: false }
+        EvalOptions {
+            filename: filename.to_string(),
+            kind: SourceKind::Script,
+            strict: false,
+        }
     }
     pub fn module(filename: &str) -> EvalOptions {
-        EvalOptions { filename: filename.to_string(), kind: SourceKind::Module, strict: true }
+        EvalOptions {
+            filename: filename.to_string(),
+            kind: SourceKind::Module,
+            strict: true,
+        }
     }
 }
 
@@ -234,7 +244,12 @@ fn error_from(cx: &mut Cx, v: &V) -> JsError {
                 Some(V::String(s)) => s.to_rust_string(),
                 _ => String::new(),
             };
-            JsError { name, message, stack, interrupted: false }
+            JsError {
+                name,
+                message,
+                stack,
+                interrupted: false,
+            }
         }
         _ => {
             let message = match v {
@@ -247,7 +262,12 @@ fn error_from(cx: &mut Cx, v: &V) -> JsError {
                     }
                 },
             };
-            JsError { name: String::new(), message, stack: String::new(), interrupted: false }
+            JsError {
+                name: String::new(),
+                message,
+                stack: String::new(),
+                interrupted: false,
+            }
         }
     }
 }
@@ -257,12 +277,17 @@ impl Runtime {
     pub fn new(host: Rc<dyn Host>) -> Runtime {
         let mut cx = Cx::new();
         cx.vm.host = Some(host);
-        Runtime { cx: Rc::new(RefCell::new(cx)) }
+        Runtime {
+            cx: Rc::new(RefCell::new(cx)),
+        }
     }
     /// Memory limit in bytes (`None`: unlimited). Allocations past it throw a catchable
     /// `InternalError: out of memory`.
     pub fn set_memory_limit(&mut self, bytes: Option<usize>) {
-        self.cx.borrow().heap.set_memory_limit(bytes.unwrap_or(usize::MAX));
+        self.cx
+            .borrow()
+            .heap
+            .set_memory_limit(bytes.unwrap_or(usize::MAX));
     }
     /// Maximum stack size in bytes: bounds the interpreter's frame count (one frame is
     /// accounted as 256 bytes) and the native re-entry depth.
@@ -291,7 +316,13 @@ impl Runtime {
     pub fn memory_usage(&self) -> MemoryUsage {
         let cx = self.cx.borrow();
         let u = cx.heap.usage();
-        MemoryUsage { bytes: u.bytes, cells: u.cells, tracked_cells: u.tracked_cells, limit: u.limit, atoms: cx.atoms.len() }
+        MemoryUsage {
+            bytes: u.bytes,
+            cells: u.cells,
+            tracked_cells: u.tracked_cells,
+            limit: u.limit,
+            atoms: cx.atoms.len(),
+        }
     }
     /// Runs one pending job. `Ok(false)` when the queue is empty.
     pub fn run_pending_job(&mut self) -> Result<bool, JsError> {
@@ -310,7 +341,9 @@ impl Runtime {
         let mut out = Vec::new();
         for p in list {
             if let V::Object(o) = &p {
-                if let Some((crate::vm::promise::PromiseState::Rejected, r)) = crate::vm::promise::promise_state(o) {
+                if let Some((crate::vm::promise::PromiseState::Rejected, r)) =
+                    crate::vm::promise::promise_state(o)
+                {
                     out.push(error_from(&mut cx, &r));
                 }
             }
@@ -319,12 +352,16 @@ impl Runtime {
     }
     /// A context on this runtime's realm.
     pub fn new_context(&mut self) -> Context {
-        Context { cx: self.cx.clone() }
+        Context {
+            cx: self.cx.clone(),
+        }
     }
 }
 
 fn run_one_job(cx: &mut Cx) -> Result<bool, JsError> {
-    let Some(job) = cx.jobs.pop_front() else { return Ok(false) };
+    let Some(job) = cx.jobs.pop_front() else {
+        return Ok(false);
+    };
     match crate::object::call(cx, &job.func, &job.this, &job.args) {
         Ok(_) => Ok(true),
         Err(_) => Err(take_error(cx)),
@@ -361,26 +398,38 @@ impl Context {
         f(&mut hc)
     }
     pub fn new_string(&mut self, s: &str) -> Result<Value, JsError> {
-        self.with(|h| h.new_string(s)).map_err(|v| self.error_from_value(&v))
+        self.with(|h| h.new_string(s))
+            .map_err(|v| self.error_from_value(&v))
     }
     pub fn new_object(&mut self) -> Result<Value, JsError> {
-        self.with(|h| h.new_object()).map_err(|v| self.error_from_value(&v))
+        self.with(|h| h.new_object())
+            .map_err(|v| self.error_from_value(&v))
     }
     pub fn new_array(&mut self, items: &[Value]) -> Result<Value, JsError> {
-        self.with(|h| h.new_array(items)).map_err(|v| self.error_from_value(&v))
+        self.with(|h| h.new_array(items))
+            .map_err(|v| self.error_from_value(&v))
     }
     /// Defines `obj[key] = v` as a writable, configurable, non-enumerable data property.
     pub fn set_property(&mut self, obj: &Value, key: &str, v: Value) -> Result<(), JsError> {
-        self.with(|h| h.set_property(obj, key, v)).map_err(|e| self.error_from_value(&e))
+        self.with(|h| h.set_property(obj, key, v))
+            .map_err(|e| self.error_from_value(&e))
     }
     pub fn get_property(&mut self, obj: &Value, key: &str) -> Result<Value, JsError> {
-        self.with(|h| h.get_property(obj, key)).map_err(|e| self.error_from_value(&e))
+        self.with(|h| h.get_property(obj, key))
+            .map_err(|e| self.error_from_value(&e))
     }
     pub fn to_string(&mut self, v: &Value) -> Result<String, JsError> {
-        self.with(|h| h.to_string(v)).map_err(|e| self.error_from_value(&e))
+        self.with(|h| h.to_string(v))
+            .map_err(|e| self.error_from_value(&e))
     }
-    pub fn new_function(&mut self, name: &str, length: u32, f: HostFunction) -> Result<Value, JsError> {
-        self.with(|h| h.new_function(name, length, f)).map_err(|e| self.error_from_value(&e))
+    pub fn new_function(
+        &mut self,
+        name: &str,
+        length: u32,
+        f: HostFunction,
+    ) -> Result<Value, JsError> {
+        self.with(|h| h.new_function(name, length, f))
+            .map_err(|e| self.error_from_value(&e))
     }
     /// Structured error (name, message, stack) from a thrown or rejected value.
     pub fn error_from_value(&mut self, v: &Value) -> JsError {
@@ -413,7 +462,9 @@ impl Context {
 
 fn eval_in(cx: &mut Cx, source: &str, opts: &EvalOptions) -> JsResult<V> {
     match opts.kind {
-        SourceKind::Script => crate::vm::global::eval_script(cx, source, &opts.filename, opts.strict),
+        SourceKind::Script => {
+            crate::vm::global::eval_script(cx, source, &opts.filename, opts.strict)
+        }
         SourceKind::Module => Err(cx.throw_syntax_error("not supported yet: modules")),
     }
 }
@@ -448,7 +499,9 @@ impl HostCall<'_> {
         }
     }
     pub fn set_property(&mut self, obj: &Value, key: &str, v: Value) -> Result<(), Value> {
-        let V::Object(o) = &obj.0 else { return Err(self.throw_type_error("not an object")) };
+        let V::Object(o) = &obj.0 else {
+            return Err(self.throw_type_error("not an object"));
+        };
         let k = self.cx.intern(key);
         match crate::object::ops::define_value(self.cx, o, k, v.0, crate::object::attrs::HIDDEN) {
             Ok(()) => Ok(()),
@@ -476,7 +529,12 @@ impl HostCall<'_> {
             Err(_) => Err(self.thrown()),
         }
     }
-    pub fn new_function(&mut self, name: &str, length: u32, f: HostFunction) -> Result<Value, Value> {
+    pub fn new_function(
+        &mut self,
+        name: &str,
+        length: u32,
+        f: HostFunction,
+    ) -> Result<Value, Value> {
         let hf: crate::object::HostFn = Rc::new(move |cx: &mut Cx, this: &V, args: &[V]| {
             let args: Vec<Value> = args.iter().map(|v| Value(v.clone())).collect();
             let mut hc = HostCall { cx };

@@ -83,8 +83,14 @@ fn throw_type_error(cx: &mut Cx, _: &Value, _: &[Value], _: &Value, _: u16) -> J
 }
 
 /// Function(...params, body). Needs the compiler: wired by the VM.
-fn function_constructor(cx: &mut Cx, _: &Value, _: &[Value], _: &Value, _: u16) -> JsResult<Value> {
-    Err(cx.throw_type_error("not supported yet: Function constructor (needs the VM)"))
+fn function_constructor(
+    cx: &mut Cx,
+    this: &Value,
+    args: &[Value],
+    nt: &Value,
+    _: u16,
+) -> JsResult<Value> {
+    crate::vm::global::dynamic_function_ctor(cx, this, args, nt, 0)
 }
 
 /// Function.prototype.apply. Spec: #sec-function.prototype.apply
@@ -160,7 +166,9 @@ fn to_string(cx: &mut Cx, this: &Value, _: &[Value], _: &Value, _: u16) -> JsRes
             cx.throw_type_error("Function.prototype.toString requires that 'this' be a Function")
         );
     }
-    // VM: bytecode closures return their source text slice here (match on the class).
+    if let Some(src) = crate::vm::global::function_source_text(o) {
+        return Ok(Value::String(cx.new_string(&src)?));
+    }
     let name = match get(cx, o, Atom::Name)? {
         Value::String(s) => s.to_rust_string(),
         _ => String::new(),

@@ -430,6 +430,8 @@ pub fn init_realm(cx: &mut Cx) -> JsResult<()> {
     number::init(cx)?;
     array::init(cx)?;
     string::init(cx)?;
+    // The VM's globals (print, console, eval, Promise, generators); keep last.
+    crate::vm::global::init(cx)?;
     Ok(())
 }
 

@@ -30,7 +30,7 @@ pub(crate) fn obj_is_callable(o: &Obj) -> bool {
         | ObjectData::NativeClosure(_) => true,
         ObjectData::Proxy(Some(p)) => p.callable,
         ObjectData::Proxy(None) => false,
-        // VM: bytecode closures are callable — add their arm here.
+        ObjectData::Vm(v) => v.is_callable(),
         _ => false,
     }
 }
@@ -53,7 +53,7 @@ pub(crate) fn obj_is_constructor(o: &Obj) -> bool {
         ObjectData::HostFunction(_) => false,
         ObjectData::BoundFunction(b) => obj_is_constructor(&b.target),
         ObjectData::Proxy(Some(p)) => p.constructor,
-        // VM: bytecode closures: constructor unless arrow/method/generator/async.
+        ObjectData::Vm(v) => v.is_constructor(),
         _ => false,
     }
 }
@@ -65,6 +65,8 @@ enum Callee {
     Host(HostFn),
     Bound(Obj, Value, Vec<Value>),
     Proxy,
+    /// A VM function object (bytecode closure, native closure).
+    Vm,
     NotCallable,
 }
 
@@ -77,7 +79,7 @@ fn callee_of(o: &Obj) -> Callee {
             Callee::Bound(b.target.clone(), b.this.clone(), b.args.clone())
         }
         ObjectData::Proxy(Some(p)) if p.callable => Callee::Proxy,
-        // VM: add `ObjectData::Closure(..) => Callee::Closure(..)` and its arms below.
+        ObjectData::Vm(v) if v.is_callable() => Callee::Vm,
         _ => Callee::NotCallable,
     }
 }
@@ -105,6 +107,7 @@ fn call_obj(cx: &mut Cx, fo: &Obj, this: &Value, args: &[Value]) -> JsResult<Val
             call(cx, &Value::Object(target), &bthis, &all)
         }
         Callee::Proxy => super::proxy::call(cx, fo, this, args),
+        Callee::Vm => crate::vm::function::call_vm_object(cx, fo, this, args, &Value::Undefined),
         Callee::NotCallable => Err(cx.throw_type_error("not a function")),
     }
 }
@@ -145,6 +148,7 @@ fn construct_obj(cx: &mut Cx, fo: &Obj, args: &[Value], nt: &Value) -> JsResult<
             construct(cx, &t, &all, &nt)
         }
         Callee::Proxy => super::proxy::construct(cx, fo, args, nt),
+        Callee::Vm => crate::vm::function::call_vm_object(cx, fo, &Value::Undefined, args, nt),
         Callee::Host(_) | Callee::NotCallable => Err(cx.throw_type_error("not a constructor")),
     }
 }

@@ -134,6 +134,8 @@ pub enum ObjectData {
     StringIterator(Box<crate::builtins::string::StringIterator>),
     /// Iterator helper and `Iterator.from` wrapper objects (`builtins/iterator.rs`).
     IteratorHelper(Box<crate::builtins::iterator::IteratorHelper>),
+    /// Objects whose internal slots belong to the VM (closures, generators, promises...).
+    Vm(Box<crate::vm::VmObject>),
 }
 
 /// The object storage. See the module docs.
@@ -258,6 +260,7 @@ impl Trace for ObjCell {
             }
             ObjectData::ArrayIterator(it) => trace_value(&it.object, t),
             ObjectData::IteratorHelper(h) => h.trace(t),
+            ObjectData::Vm(v) => v.trace(t),
             ObjectData::Proxy(Some(p)) => {
                 t.edge(&p.target.0);
                 t.edge(&p.handler.0);

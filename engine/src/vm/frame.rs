@@ -121,7 +121,9 @@ impl Frame {
 
     /// The home object of the running function, if any.
     pub fn home_object(&self) -> Option<Obj> {
-        let Value::Object(f) = &self.func else { return None };
+        let Value::Object(f) = &self.func else {
+            return None;
+        };
         let b = f.borrow();
         match &b.class {
             crate::object::ObjectData::Vm(v) => match &**v {

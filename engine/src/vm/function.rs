@@ -87,9 +87,20 @@ pub fn create_closure(cx: &mut Cx, bc: Rc<FunctionBytecode>, refs: Rc<[Cell]>) -
     let length = bc.length;
     let kind = bc.kind;
     let flags = bc.flags;
-    let closure = Closure { bc, refs, home_object: None, fields_init: Value::Undefined };
+    let closure = Closure {
+        bc,
+        refs,
+        home_object: None,
+        fields_init: Value::Undefined,
+    };
     let f = Obj::new(cx, proto, vm_data(VmObject::Closure(closure)))?;
-    define_value(cx, &f, Atom::Length, Value::number(length as f64), attrs::CONFIGURABLE)?;
+    define_value(
+        cx,
+        &f,
+        Atom::Length,
+        Value::number(length as f64),
+        attrs::CONFIGURABLE,
+    )?;
     let n = crate::object::function::function_name_string(cx, name, None)?;
     define_value(cx, &f, Atom::Name, Value::String(n), attrs::CONFIGURABLE)?;
     let is_gen = flags.has(FunctionFlags::GENERATOR);
@@ -108,7 +119,13 @@ pub fn create_closure(cx: &mut Cx, bc: Rc<FunctionBytecode>, refs: Rc<[Cell]>) -
         // MakeConstructor: prototype.constructor = F.
         let op = cx.intrinsic_obj(Intrinsic::ObjectPrototype);
         let p = Obj::new(cx, op, ObjectData::Ordinary)?;
-        define_value(cx, &p, Atom::Constructor, Value::Object(f.clone()), attrs::HIDDEN)?;
+        define_value(
+            cx,
+            &p,
+            Atom::Constructor,
+            Value::Object(f.clone()),
+            attrs::HIDDEN,
+        )?;
         define_value(cx, &f, Atom::Prototype, Value::Object(p), attrs::WRITABLE)?;
     }
     Ok(f)
@@ -166,7 +183,10 @@ pub fn prepare_frame(
             }
         }
     } else {
-        if matches!(kind, FunctionKind::ClassConstructor | FunctionKind::DerivedConstructor) {
+        if matches!(
+            kind,
+            FunctionKind::ClassConstructor | FunctionKind::DerivedConstructor
+        ) {
             let name = cx.atom_name(bc.name);
             return Err(cx.throw_type_error(&format!(
                 "Class constructor {name} cannot be invoked without 'new'"
@@ -197,7 +217,11 @@ pub fn prepare_frame(
         refs,
         args,
         this_v,
-        if constructing { new_target.clone() } else { Value::Undefined },
+        if constructing {
+            new_target.clone()
+        } else {
+            Value::Undefined
+        },
         mode,
     );
     Ok(Box::new(frame))

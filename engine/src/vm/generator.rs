@@ -10,7 +10,9 @@
 use super::frame::{Frame, FrameMode};
 use super::interp::{run, Resume};
 use super::ops::SuspendStep;
-use super::promise::{create_iter_result, new_promise, perform_then, promise_resolve, reject_promise, resolve_promise};
+use super::promise::{
+    create_iter_result, new_promise, perform_then, promise_resolve, reject_promise, resolve_promise,
+};
 use super::{new_native_closure, vm_data, VmObject};
 use crate::atoms::Atom;
 use crate::builtins::{arg, install, Builtin};
@@ -75,7 +77,11 @@ fn with_gen<R>(o: &Obj, f: impl FnOnce(&mut Generator) -> R) -> Option<R> {
 
 /// Creates the generator object at `initial_yield` and parks the frame in it.
 pub fn create(cx: &mut Cx, mut f: Box<Frame>, is_async: bool) -> JsResult<Value> {
-    let fallback = if is_async { Intrinsic::AsyncGeneratorPrototype } else { Intrinsic::GeneratorPrototype };
+    let fallback = if is_async {
+        Intrinsic::AsyncGeneratorPrototype
+    } else {
+        Intrinsic::GeneratorPrototype
+    };
     let proto = super::function::generator_proto(cx, &f.func, fallback)?;
     let g = Obj::new(
         cx,
@@ -88,13 +94,23 @@ pub fn create(cx: &mut Cx, mut f: Box<Frame>, is_async: bool) -> JsResult<Value>
             queue: VecDeque::new(),
         })),
     )?;
-    f.mode = if is_async { FrameMode::AsyncGenerator(g.clone()) } else { FrameMode::Generator(g.clone()) };
+    f.mode = if is_async {
+        FrameMode::AsyncGenerator(g.clone())
+    } else {
+        FrameMode::Generator(g.clone())
+    };
     with_gen(&g, |gen| gen.frame = Some(f));
     Ok(Value::Object(g))
 }
 
 /// A sync generator yields: park the frame, deliver the iterator result.
-pub fn yield_value(cx: &mut Cx, g: &Obj, f: Box<Frame>, v: Value, is_delegate: bool) -> JsResult<Value> {
+pub fn yield_value(
+    cx: &mut Cx,
+    g: &Obj,
+    f: Box<Frame>,
+    v: Value,
+    is_delegate: bool,
+) -> JsResult<Value> {
     with_gen(g, |gen| {
         gen.state = GenState::SuspendedYield;
         gen.frame = Some(f);
@@ -140,14 +156,18 @@ fn resume(cx: &mut Cx, this: &Value, kind: u8, v: Value) -> JsResult<Value> {
         return Err(cx.throw_type_error("not a generator"));
     };
     match state {
-        GenState::Executing | GenState::AwaitingReturn => Err(cx.throw_type_error("Generator is already running")),
+        GenState::Executing | GenState::AwaitingReturn => {
+            Err(cx.throw_type_error("Generator is already running"))
+        }
         GenState::Completed => match kind {
             0 => create_iter_result(cx, Value::Undefined, true),
             1 => create_iter_result(cx, v, true),
             _ => Err(cx.throw(v)),
         },
         GenState::SuspendedStart => {
-            let Some(f) = frame else { return Err(cx.throw_internal_error("generator frame missing")) };
+            let Some(f) = frame else {
+                return Err(cx.throw_internal_error("generator frame missing"));
+            };
             match kind {
                 0 => run(cx, f, Resume::Start),
                 1 => {
@@ -161,7 +181,9 @@ fn resume(cx: &mut Cx, this: &Value, kind: u8, v: Value) -> JsResult<Value> {
             }
         }
         GenState::SuspendedYield => {
-            let Some(mut f) = frame else { return Err(cx.throw_internal_error("generator frame missing")) };
+            let Some(mut f) = frame else {
+                return Err(cx.throw_internal_error("generator frame missing"));
+            };
             if at_delegate {
                 f.r.push(v);
                 f.r.push(Value::Int(kind as i32));
@@ -189,7 +211,13 @@ fn gen_next(cx: &mut Cx, this: &Value, args: &[Value], _: &Value, magic: u16) ->
 // ------------------------------------------------------------------ async generators
 
 /// A yield in an async generator: `yield v` awaits v first; `yield*` yields directly.
-pub fn async_yield(cx: &mut Cx, g: &Obj, f: Box<Frame>, v: Value, is_delegate: bool) -> SuspendStep {
+pub fn async_yield(
+    cx: &mut Cx,
+    g: &Obj,
+    f: Box<Frame>,
+    v: Value,
+    is_delegate: bool,
+) -> SuspendStep {
     if is_delegate {
         return async_yield_now(cx, g, f, v, true);
     }
@@ -214,15 +242,25 @@ pub enum AwaitKind {
 
 /// AsyncGeneratorYield after the await: settle the front request, then continue with the
 /// next queued request or park the frame. Spec: #sec-asyncgeneratoryield
-pub fn async_yield_now(cx: &mut Cx, g: &Obj, f: Box<Frame>, v: Value, is_delegate: bool) -> SuspendStep {
+pub fn async_yield_now(
+    cx: &mut Cx,
+    g: &Obj,
+    f: Box<Frame>,
+    v: Value,
+    is_delegate: bool,
+) -> SuspendStep {
     let front = with_gen(g, |gen| gen.queue.pop_front()).flatten();
     if let Some(req) = front {
-        let r = create_iter_result(cx, v, false).and_then(|res| resolve_promise(cx, &req.promise, res));
+        let r =
+            create_iter_result(cx, v, false).and_then(|res| resolve_promise(cx, &req.promise, res));
         if let Err(t) = r {
             return SuspendStep::Throw(f, t);
         }
     }
-    let next = with_gen(g, |gen| gen.queue.front().map(|r| (r.kind, r.value.clone()))).flatten();
+    let next = with_gen(g, |gen| {
+        gen.queue.front().map(|r| (r.kind, r.value.clone()))
+    })
+    .flatten();
     match next {
         Some((kind, value)) => {
             // Continue at once with the next request (AsyncGeneratorUnwrapYieldResumption).
@@ -241,15 +279,29 @@ pub fn async_yield_now(cx: &mut Cx, g: &Obj, f: Box<Frame>, v: Value, is_delegat
 
 /// Applies a resumption to a frame suspended at a yield (pushing the resumption values or
 /// throwing), as a suspension step of the running interpreter.
-fn resume_frame_with(cx: &mut Cx, mut f: Box<Frame>, kind: u8, value: Value, at_delegate: bool) -> SuspendStep {
+fn resume_frame_with(
+    cx: &mut Cx,
+    mut f: Box<Frame>,
+    kind: u8,
+    value: Value,
+    at_delegate: bool,
+) -> SuspendStep {
     match kind {
         0 => {
             f.r.push(value);
-            f.r.push(if at_delegate { Value::Int(0) } else { Value::Bool(false) });
+            f.r.push(if at_delegate {
+                Value::Int(0)
+            } else {
+                Value::Bool(false)
+            });
             SuspendStep::Resume(f)
         }
         1 => {
-            let k = if at_delegate { AwaitKind::DelegateReturnResume } else { AwaitKind::ReturnResume };
+            let k = if at_delegate {
+                AwaitKind::DelegateReturnResume
+            } else {
+                AwaitKind::ReturnResume
+            };
             match super::promise::await_then(cx, f, value, k) {
                 Ok(()) => SuspendStep::Deliver(Ok(Value::Undefined)),
                 Err((f, t)) => SuspendStep::Throw(f, t),
@@ -300,8 +352,15 @@ pub fn async_complete(cx: &mut Cx, g: &Obj, r: JsResult<Value>) -> JsResult<Valu
 /// AsyncGeneratorDrainQueue. Spec: #sec-asyncgeneratordrainqueue
 fn drain_queue(cx: &mut Cx, g: &Obj) -> JsResult<()> {
     loop {
-        let front = with_gen(g, |gen| gen.queue.front().map(|r| (r.kind, r.value.clone(), r.promise.clone()))).flatten();
-        let Some((kind, value, promise)) = front else { return Ok(()) };
+        let front = with_gen(g, |gen| {
+            gen.queue
+                .front()
+                .map(|r| (r.kind, r.value.clone(), r.promise.clone()))
+        })
+        .flatten();
+        let Some((kind, value, promise)) = front else {
+            return Ok(());
+        };
         match kind {
             1 => {
                 with_gen(g, |gen| gen.state = GenState::AwaitingReturn);
@@ -339,13 +398,34 @@ fn await_return(cx: &mut Cx, g: &Obj, v: Value) -> JsResult<()> {
             return drain_queue(cx, g);
         }
     };
-    let on_f = new_native_closure(cx, await_return_settled, vec![Value::Object(g.clone()), Value::Bool(false)], "", 1)?;
-    let on_r = new_native_closure(cx, await_return_settled, vec![Value::Object(g.clone()), Value::Bool(true)], "", 1)?;
-    perform_then(cx, &p, Value::Object(on_f), Value::Object(on_r), Vec::new(), false)
+    let on_f = new_native_closure(
+        cx,
+        await_return_settled,
+        vec![Value::Object(g.clone()), Value::Bool(false)],
+        "",
+        1,
+    )?;
+    let on_r = new_native_closure(
+        cx,
+        await_return_settled,
+        vec![Value::Object(g.clone()), Value::Bool(true)],
+        "",
+        1,
+    )?;
+    perform_then(
+        cx,
+        &p,
+        Value::Object(on_f),
+        Value::Object(on_r),
+        Vec::new(),
+        false,
+    )
 }
 
 fn await_return_settled(cx: &mut Cx, _: &Value, args: &[Value], data: &[Value]) -> JsResult<Value> {
-    let Some(Value::Object(g)) = data.first() else { return Ok(Value::Undefined) };
+    let Some(Value::Object(g)) = data.first() else {
+        return Ok(Value::Undefined);
+    };
     let rejected = matches!(data.get(1), Some(Value::Bool(true)));
     with_gen(g, |gen| gen.state = GenState::Completed);
     let front = with_gen(g, |gen| gen.queue.pop_front()).flatten();
@@ -362,7 +442,13 @@ fn await_return_settled(cx: &mut Cx, _: &Value, args: &[Value], data: &[Value]) 
 }
 
 /// AsyncGenerator.prototype.next / return / throw. Spec: #sec-asyncgenerator-prototype-next
-fn async_gen_method(cx: &mut Cx, this: &Value, args: &[Value], _: &Value, magic: u16) -> JsResult<Value> {
+fn async_gen_method(
+    cx: &mut Cx,
+    this: &Value,
+    args: &[Value],
+    _: &Value,
+    magic: u16,
+) -> JsResult<Value> {
     let p = new_promise(cx)?;
     let v = arg(args, 0);
     let g = match this {
@@ -397,7 +483,13 @@ fn async_gen_method(cx: &mut Cx, this: &Value, args: &[Value], _: &Value, magic:
             _ => {}
         }
     }
-    with_gen(&g, |gen| gen.queue.push_back(Request { kind, value: v.clone(), promise: p.clone() }));
+    with_gen(&g, |gen| {
+        gen.queue.push_back(Request {
+            kind,
+            value: v.clone(),
+            promise: p.clone(),
+        })
+    });
     match state {
         GenState::SuspendedStart if kind == 1 => {
             with_gen(&g, |gen| {
@@ -462,7 +554,13 @@ static ASYNC_ITERATOR_PROTO: &[Builtin] = &[method!(@symbol SYM_ASYNC_ITERATOR, 
 
 fn tag(cx: &mut Cx, o: &Obj, s: &str) -> JsResult<()> {
     let t = cx.new_string(s)?;
-    define_value(cx, o, Atom::SYM_TO_STRING_TAG, Value::String(t), attrs::CONFIGURABLE)
+    define_value(
+        cx,
+        o,
+        Atom::SYM_TO_STRING_TAG,
+        Value::String(t),
+        attrs::CONFIGURABLE,
+    )
 }
 
 fn ensure(cx: &mut Cx, i: Intrinsic, parent: Intrinsic, table: &[Builtin]) -> JsResult<Obj> {
@@ -488,17 +586,43 @@ fn function_family(
 ) -> JsResult<()> {
     let fp = cx.intrinsic_obj(Intrinsic::FunctionPrototype);
     let fproto = Obj::new(cx, fp, ObjectData::Ordinary)?;
-    cx.realm.set_intrinsic(fproto_i, Value::Object(fproto.clone()));
+    cx.realm
+        .set_intrinsic(fproto_i, Value::Object(fproto.clone()));
     let fctor = cx.intrinsic_obj(Intrinsic::Function);
     let atom = cx.intern(name);
-    let ctor = crate::object::function::new_native_function(cx, super::global::dynamic_function_ctor, atom, 1, magic, true)?;
+    let ctor = crate::object::function::new_native_function(
+        cx,
+        super::global::dynamic_function_ctor,
+        atom,
+        1,
+        magic,
+        true,
+    )?;
     ctor.borrow_mut().proto = fctor;
     define_value(cx, &ctor, Atom::Prototype, Value::Object(fproto.clone()), 0)?;
-    define_value(cx, &fproto, Atom::Constructor, Value::Object(ctor.clone()), attrs::CONFIGURABLE)?;
+    define_value(
+        cx,
+        &fproto,
+        Atom::Constructor,
+        Value::Object(ctor.clone()),
+        attrs::CONFIGURABLE,
+    )?;
     cx.realm.set_intrinsic(ctor_i, Value::Object(ctor));
     if let Some(ip) = instance_proto {
-        define_value(cx, &fproto, Atom::Prototype, Value::Object(ip.clone()), attrs::CONFIGURABLE)?;
-        define_value(cx, &ip, Atom::Constructor, Value::Object(fproto.clone()), attrs::CONFIGURABLE)?;
+        define_value(
+            cx,
+            &fproto,
+            Atom::Prototype,
+            Value::Object(ip.clone()),
+            attrs::CONFIGURABLE,
+        )?;
+        define_value(
+            cx,
+            &ip,
+            Atom::Constructor,
+            Value::Object(fproto.clone()),
+            attrs::CONFIGURABLE,
+        )?;
     }
     tag(cx, &fproto, name)?;
     Ok(())
@@ -506,13 +630,40 @@ fn function_family(
 
 /// Installs the generator/async intrinsics.
 pub fn init(cx: &mut Cx) -> JsResult<()> {
-    ensure(cx, Intrinsic::IteratorPrototype, Intrinsic::ObjectPrototype, ITERATOR_PROTO)?;
-    ensure(cx, Intrinsic::AsyncIteratorPrototype, Intrinsic::ObjectPrototype, ASYNC_ITERATOR_PROTO)?;
-    let gp = ensure(cx, Intrinsic::GeneratorPrototype, Intrinsic::IteratorPrototype, GENERATOR_PROTO)?;
+    ensure(
+        cx,
+        Intrinsic::IteratorPrototype,
+        Intrinsic::ObjectPrototype,
+        ITERATOR_PROTO,
+    )?;
+    ensure(
+        cx,
+        Intrinsic::AsyncIteratorPrototype,
+        Intrinsic::ObjectPrototype,
+        ASYNC_ITERATOR_PROTO,
+    )?;
+    let gp = ensure(
+        cx,
+        Intrinsic::GeneratorPrototype,
+        Intrinsic::IteratorPrototype,
+        GENERATOR_PROTO,
+    )?;
     tag(cx, &gp, "Generator")?;
-    let agp = ensure(cx, Intrinsic::AsyncGeneratorPrototype, Intrinsic::AsyncIteratorPrototype, ASYNC_GENERATOR_PROTO)?;
+    let agp = ensure(
+        cx,
+        Intrinsic::AsyncGeneratorPrototype,
+        Intrinsic::AsyncIteratorPrototype,
+        ASYNC_GENERATOR_PROTO,
+    )?;
     tag(cx, &agp, "AsyncGenerator")?;
-    function_family(cx, "GeneratorFunction", Intrinsic::GeneratorFunction, Intrinsic::GeneratorFunctionPrototype, Some(gp), 1)?;
+    function_family(
+        cx,
+        "GeneratorFunction",
+        Intrinsic::GeneratorFunction,
+        Intrinsic::GeneratorFunctionPrototype,
+        Some(gp),
+        1,
+    )?;
     function_family(
         cx,
         "AsyncGeneratorFunction",
@@ -521,7 +672,14 @@ pub fn init(cx: &mut Cx) -> JsResult<()> {
         Some(agp),
         3,
     )?;
-    function_family(cx, "AsyncFunction", Intrinsic::AsyncFunction, Intrinsic::AsyncFunctionPrototype, None, 2)?;
+    function_family(
+        cx,
+        "AsyncFunction",
+        Intrinsic::AsyncFunction,
+        Intrinsic::AsyncFunctionPrototype,
+        None,
+        2,
+    )?;
     super::promise::init_async_from_sync(cx)?;
     Ok(())
 }

@@ -66,7 +66,11 @@ fn print(cx: &mut Cx, _: &Value, args: &[Value], _: &Value, magic: u16) -> JsRes
         };
         line.push_str(&s.to_rust_string());
     }
-    let stream = if magic == 1 { OutputStream::Stderr } else { OutputStream::Stdout };
+    let stream = if magic == 1 {
+        OutputStream::Stderr
+    } else {
+        OutputStream::Stdout
+    };
     if let Some(h) = cx.vm.host.clone() {
         h.write_line(stream, &line);
     }
@@ -88,36 +92,56 @@ pub fn throw_parse_error(cx: &mut Cx, e: &parser::SyntaxError, filename: &str) -
     t
 }
 
-fn compile_error(cx: &mut Cx, e: &compiler::CompileError) -> Throw {
-    cx.throw_syntax_error(&e.message)
-}
-
 fn next_sites(cx: &mut Cx, bc: &FunctionBytecode) {
     cx.vm.next_template_site += compiler::count_template_sites(bc);
 }
 
 /// Parses and compiles a script.
-pub fn compile_script(cx: &mut Cx, src: &str, filename: &str, strict: bool, indirect_eval: bool) -> JsResult<Rc<FunctionBytecode>> {
-    let opts = ParseOptions { strict, ..ParseOptions::script() };
+pub fn compile_script(
+    cx: &mut Cx,
+    src: &str,
+    filename: &str,
+    strict: bool,
+    indirect_eval: bool,
+) -> JsResult<Rc<FunctionBytecode>> {
+    let opts = ParseOptions {
+        strict,
+        ..ParseOptions::script()
+    };
     let program = match parser::parse(src, &opts, &mut cx.atoms) {
         Ok(p) => p,
         Err(e) => return Err(throw_parse_error(cx, &e, filename)),
     };
-    let kind = if indirect_eval { CompileKind::IndirectEval } else { CompileKind::Script };
-    let copts = CompileOptions { kind, template_site_base: cx.vm.next_template_site };
+    let kind = if indirect_eval {
+        CompileKind::IndirectEval
+    } else {
+        CompileKind::Script
+    };
+    let copts = CompileOptions {
+        kind,
+        template_site_base: cx.vm.next_template_site,
+    };
     match compiler::compile(&program, &copts, &mut cx.atoms, Rc::from(src), filename) {
         Ok(bc) => {
             next_sites(cx, &bc);
             Ok(bc)
         }
-        Err(e) => Err(compile_error(cx, &e)),
+        Err(e) => Err(throw_parse_error(cx, &e, filename)),
     }
 }
 
 /// Runs compiled global code (a script or indirect eval) with the global `this`.
 pub fn run_global_code(cx: &mut Cx, bc: Rc<FunctionBytecode>) -> JsResult<Value> {
     let this = Value::Object(cx.global());
-    let frame = Frame::new(bc, Value::Undefined, Rc::from(Vec::new()), &[], this, Value::Undefined, FrameMode::Call);
+    let frame = Frame::new(
+        bc,
+        Value::Undefined,
+        Rc::from(Vec::new()),
+        &[],
+        this,
+        Value::Undefined,
+        FrameMode::Call,
+    );
     run(cx, Box::new(frame), Resume::Start)
 }
 
@@ -139,7 +163,9 @@ fn indirect_eval(cx: &mut Cx, _: &Value, args: &[Value], _: &Value, _: u16) -> J
 /// PerformEval for a direct call: compiles with the call site's scope and returns the eval
 /// code's frame (captures from the calling frame, the caller's `this`).
 pub fn direct_eval(cx: &mut Cx, f: &mut Frame, site: usize, x: Value) -> JsResult<CallStep> {
-    let Value::String(s) = &x else { return Ok(CallStep::Value(x)) };
+    let Value::String(s) = &x else {
+        return Ok(CallStep::Value(x));
+    };
     let Some(scope) = f.bc.eval_sites.get(site).cloned() else {
         return Err(super::ops::bad_bytecode(cx));
     };
@@ -155,21 +181,44 @@ pub fn direct_eval(cx: &mut Cx, f: &mut Frame, site: usize, x: Value) -> JsResul
         Ok(p) => p,
         Err(e) => return Err(throw_parse_error(cx, &e, "<eval>")),
     };
-    let copts = CompileOptions { kind: CompileKind::DirectEval(scope), template_site_base: cx.vm.next_template_site };
-    let bc = match compiler::compile(&program, &copts, &mut cx.atoms, Rc::from(src.as_str()), "<eval>") {
+    let copts = CompileOptions {
+        kind: CompileKind::DirectEval(scope),
+        template_site_base: cx.vm.next_template_site,
+    };
+    let bc = match compiler::compile(
+        &program,
+        &copts,
+        &mut cx.atoms,
+        Rc::from(src.as_str()),
+        "<eval>",
+    ) {
         Ok(bc) => bc,
-        Err(e) => return Err(compile_error(cx, &e)),
+        Err(e) => return Err(throw_parse_error(cx, &e, "<eval>")),
     };
     next_sites(cx, &bc);
     let refs = super::ops::capture(cx, f, &bc)?;
     let func = create_closure(cx, bc.clone(), refs.clone())?;
-    let frame = Frame::new(bc, Value::Object(func), refs, &[], f.this.clone(), f.new_target.clone(), FrameMode::Call);
+    let frame = Frame::new(
+        bc,
+        Value::Object(func),
+        refs,
+        &[],
+        f.this.clone(),
+        f.new_target.clone(),
+        FrameMode::Call,
+    );
     Ok(CallStep::Frame(Box::new(frame)))
 }
 
 /// CreateDynamicFunction: `Function`, `GeneratorFunction`, `AsyncFunction`,
 /// `AsyncGeneratorFunction` (magic 0..3). Spec: #sec-createdynamicfunction
-pub fn dynamic_function_ctor(cx: &mut Cx, _: &Value, args: &[Value], nt: &Value, magic: u16) -> JsResult<Value> {
+pub fn dynamic_function_ctor(
+    cx: &mut Cx,
+    _: &Value,
+    args: &[Value],
+    nt: &Value,
+    magic: u16,
+) -> JsResult<Value> {
     let is_gen = magic == 1 || magic == 3;
     let is_async = magic == 2 || magic == 3;
     let mut params = String::new();
@@ -184,14 +233,21 @@ pub fn dynamic_function_ctor(cx: &mut Cx, _: &Value, args: &[Value], nt: &Value,
         Some(b) => crate::value::conv::to_string(cx, b)?.to_rust_string(),
         None => String::new(),
     };
-    let parts = match parser::parse_function_parts(&params, &body, is_async, is_gen, &mut cx.atoms) {
+    let parts = match parser::parse_function_parts(&params, &body, is_async, is_gen, &mut cx.atoms)
+    {
         Ok(p) => p,
         Err(e) => return Err(throw_parse_error(cx, &e, "<function>")),
     };
     let source: Rc<str> = Rc::from(parts.source.as_str());
-    let bc = match compiler::compile_function(&parts.function, &mut cx.atoms, source, "<function>", cx.vm.next_template_site) {
+    let bc = match compiler::compile_function(
+        &parts.function,
+        &mut cx.atoms,
+        source,
+        "<function>",
+        cx.vm.next_template_site,
+    ) {
         Ok(bc) => bc,
-        Err(e) => return Err(compile_error(cx, &e)),
+        Err(e) => return Err(throw_parse_error(cx, &e, "<function>")),
     };
     next_sites(cx, &bc);
     let f = create_closure(cx, bc, Rc::from(Vec::new()))?;
@@ -233,7 +289,9 @@ pub fn stack_string(cx: &Cx) -> String {
         }
         let name = if e.bc.name == Atom::Empty {
             match e.bc.kind {
-                crate::bytecode::FunctionKind::Script | crate::bytecode::FunctionKind::Module => String::new(),
+                crate::bytecode::FunctionKind::Script | crate::bytecode::FunctionKind::Module => {
+                    String::new()
+                }
                 crate::bytecode::FunctionKind::Eval => "eval".to_string(),
                 _ => "<anonymous>".to_string(),
             }

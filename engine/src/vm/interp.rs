@@ -62,7 +62,10 @@ pub(crate) fn enter_frame(cx: &mut Cx, f: &Frame) -> JsResult<()> {
         return Err(cx.throw_stack_overflow());
     }
     cx.vm.frame_depth += 1;
-    cx.vm.trace.push(TraceEntry { bc: f.bc.clone(), pc: f.pc as u32 });
+    cx.vm.trace.push(TraceEntry {
+        bc: f.bc.clone(),
+        pc: f.pc as u32,
+    });
     Ok(())
 }
 
@@ -149,7 +152,9 @@ pub fn run(cx: &mut Cx, entry: Box<Frame>, resume: Resume) -> JsResult<Value> {
                             push!(v)
                         }
                         Op::PushAtom => {
-                            let s = tri!(cx.atom_to_string(crate::atoms::Atom::from_raw(rd_u32(code, a))));
+                            let s =
+                                tri!(cx
+                                    .atom_to_string(crate::atoms::Atom::from_raw(rd_u32(code, a))));
                             push!(Value::String(s))
                         }
                         Op::PushThis => push!(cur.this.clone()),
@@ -312,7 +317,11 @@ pub fn run(cx: &mut Cx, entry: Box<Frame>, resume: Resume) -> JsResult<Value> {
 
                         // ------------------------------------------------ locals and args
                         Op::GetLoc => {
-                            let v = cur.r.get(loc + rd_u16(code, a)).cloned().unwrap_or_default();
+                            let v = cur
+                                .r
+                                .get(loc + rd_u16(code, a))
+                                .cloned()
+                                .unwrap_or_default();
                             push!(v)
                         }
                         Op::PutLoc => {
@@ -535,7 +544,13 @@ pub fn run(cx: &mut Cx, entry: Box<Frame>, resume: Resume) -> JsResult<Value> {
                                     }
                                     _ => {
                                         let v = pop!();
-                                        tri!(ops::put_value_field(cx, &obj, atom, v, bc.is_strict()));
+                                        tri!(ops::put_value_field(
+                                            cx,
+                                            &obj,
+                                            atom,
+                                            v,
+                                            bc.is_strict()
+                                        ));
                                     }
                                 }
                                 pc = target;
@@ -559,7 +574,11 @@ pub fn run(cx: &mut Cx, entry: Box<Frame>, resume: Resume) -> JsResult<Value> {
                         // ------------------------------------------------ properties
                         Op::GetField | Op::GetField2 => {
                             let atom = crate::atoms::Atom::from_raw(rd_u32(code, a));
-                            let obj = if op == Op::GetField { pop!() } else { top!().clone() };
+                            let obj = if op == Op::GetField {
+                                pop!()
+                            } else {
+                                top!().clone()
+                            };
                             let fast = match &obj {
                                 Value::Object(o) => {
                                     let b = o.borrow();
@@ -589,7 +608,11 @@ pub fn run(cx: &mut Cx, entry: Box<Frame>, resume: Resume) -> JsResult<Value> {
                         Op::GetArrayEl | Op::GetArrayEl2 => {
                             sync!();
                             let key = pop!();
-                            let obj = if op == Op::GetArrayEl { pop!() } else { top!().clone() };
+                            let obj = if op == Op::GetArrayEl {
+                                pop!()
+                            } else {
+                                top!().clone()
+                            };
                             let fast = match (&obj, &key) {
                                 (Value::Object(o), Value::Int(i)) if *i >= 0 => {
                                     o.borrow().elements().get(*i as usize).cloned()
@@ -778,7 +801,9 @@ pub fn run(cx: &mut Cx, entry: Box<Frame>, resume: Resume) -> JsResult<Value> {
                         }
                         Op::CheckObjectCoercible => {
                             if top!().is_nullish() {
-                                break 'exec cx.throw_type_error("Cannot convert undefined or null to object");
+                                break 'exec cx.throw_type_error(
+                                    "Cannot convert undefined or null to object",
+                                );
                             }
                         }
                         Op::ToString => {
@@ -849,8 +874,17 @@ pub fn run(cx: &mut Cx, entry: Box<Frame>, resume: Resume) -> JsResult<Value> {
                             let r = tri!(crate::value::ops::add(cx, &a0, &b));
                             *top!() = r;
                         }
-                        Op::Sub | Op::Mul | Op::Div | Op::Mod | Op::Pow | Op::Shl | Op::Sar
-                        | Op::Shr | Op::BitAnd | Op::BitOr | Op::BitXor => {
+                        Op::Sub
+                        | Op::Mul
+                        | Op::Div
+                        | Op::Mod
+                        | Op::Pow
+                        | Op::Shl
+                        | Op::Sar
+                        | Op::Shr
+                        | Op::BitAnd
+                        | Op::BitOr
+                        | Op::BitXor => {
                             let b = pop!();
                             let a0 = pop!();
                             if let (Value::Int(x), Value::Int(y)) = (&a0, &b) {
@@ -990,7 +1024,11 @@ pub fn run(cx: &mut Cx, entry: Box<Frame>, resume: Resume) -> JsResult<Value> {
                             }
                         }
                         Op::Return | Op::ReturnUndef => {
-                            let v = if op == Op::Return { pop!() } else { Value::Undefined };
+                            let v = if op == Op::Return {
+                                pop!()
+                            } else {
+                                Value::Undefined
+                            };
                             cur.pc = pc;
                             let r = ops::finish_frame(cx, cur, Ok(v));
                             leave_frame(cx);
@@ -1019,8 +1057,14 @@ pub fn run(cx: &mut Cx, entry: Box<Frame>, resume: Resume) -> JsResult<Value> {
                         }
 
                         // ------------------------------------------------ calls
-                        Op::Call | Op::CallEval | Op::New | Op::SuperCall | Op::Apply
-                        | Op::ApplyEval | Op::ApplyNew | Op::ApplySuper => {
+                        Op::Call
+                        | Op::CallEval
+                        | Op::New
+                        | Op::SuperCall
+                        | Op::Apply
+                        | Op::ApplyEval
+                        | Op::ApplyNew
+                        | Op::ApplySuper => {
                             sync!();
                             tri!(cx.poll_interrupt(1));
                             let step = tri!(ops::call_op(cx, &mut cur, op, code, a));
@@ -1067,7 +1111,8 @@ pub fn run(cx: &mut Cx, entry: Box<Frame>, resume: Resume) -> JsResult<Value> {
                         }
                         Op::IteratorCheckObject => {
                             if !top!().is_object() {
-                                break 'exec cx.throw_type_error("iterator result is not an object");
+                                break 'exec cx
+                                    .throw_type_error("iterator result is not an object");
                             }
                         }
                         Op::IteratorReturn => {

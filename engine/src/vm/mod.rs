@@ -74,14 +74,18 @@ pub fn cell_set(c: &Cell, v: Value) {
 }
 
 /// A native function with captured data (promise resolving functions, await reactions...).
-pub type NativeClosureFn = fn(cx: &mut Cx, this: &Value, args: &[Value], data: &[Value]) -> JsResult<Value>;
+pub type NativeClosureFn =
+    fn(cx: &mut Cx, this: &Value, args: &[Value], data: &[Value]) -> JsResult<Value>;
 
 /// Internal slots of the VM's object kinds.
 pub enum VmObject {
     /// A function object over bytecode.
     Closure(Closure),
     /// A native function with captured values (traced).
-    NativeClosure { f: NativeClosureFn, data: Vec<Value> },
+    NativeClosure {
+        f: NativeClosureFn,
+        data: Vec<Value>,
+    },
     /// A generator or async generator object.
     Generator(generator::Generator),
     /// A promise.
@@ -136,7 +140,13 @@ pub fn new_native_closure(
     use crate::object::{attrs, ops::define_value};
     let proto = cx.intrinsic_obj(crate::realm::Intrinsic::FunctionPrototype);
     let o = Obj::new(cx, proto, vm_data(VmObject::NativeClosure { f, data }))?;
-    define_value(cx, &o, Atom::Length, Value::Int(length as i32), attrs::CONFIGURABLE)?;
+    define_value(
+        cx,
+        &o,
+        Atom::Length,
+        Value::Int(length as i32),
+        attrs::CONFIGURABLE,
+    )?;
     let n = cx.new_string(name)?;
     define_value(cx, &o, Atom::Name, Value::String(n), attrs::CONFIGURABLE)?;
     Ok(o)

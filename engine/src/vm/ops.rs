@@ -15,8 +15,8 @@ use crate::bytecode::{
     ClosureSource, Constant, FunctionBytecode, FunctionKind, Op, SpecialObject, ThrowKind,
 };
 use crate::object::ops::{
-    create_array_from_list, create_data_property_or_throw, define_property_or_throw,
-    define_value, get, get_method, get_v, set_v,
+    create_array_from_list, create_data_property_or_throw, define_property_or_throw, define_value,
+    get, get_method, get_v, set_v,
 };
 use crate::object::{
     attrs, call, construct, is_callable, is_constructor, Obj, ObjectData, PropValue,
@@ -127,7 +127,9 @@ pub fn special_object(cx: &mut Cx, f: &mut Frame, k: Option<SpecialObject>) -> J
     match k {
         Some(SpecialObject::ThisFunc) => Ok(f.func.clone()),
         Some(SpecialObject::NewTarget) => Ok(f.new_target.clone()),
-        Some(SpecialObject::HomeObject) => Ok(f.home_object().map_or(Value::Undefined, Value::Object)),
+        Some(SpecialObject::HomeObject) => {
+            Ok(f.home_object().map_or(Value::Undefined, Value::Object))
+        }
         Some(SpecialObject::UnmappedArguments) | Some(SpecialObject::MappedArguments) => {
             arguments_object(cx, f, k == Some(SpecialObject::MappedArguments))
         }
@@ -167,7 +169,13 @@ fn arguments_object(cx: &mut Cx, f: &Frame, mapped: bool) -> JsResult<Value> {
             define_value(cx, &o, k, v, attrs::DEFAULT)?;
         }
     }
-    define_value(cx, &o, Atom::Length, Value::number(argc as f64), attrs::HIDDEN)?;
+    define_value(
+        cx,
+        &o,
+        Atom::Length,
+        Value::number(argc as f64),
+        attrs::HIDDEN,
+    )?;
     let values = cx.intrinsic(Intrinsic::ArrayProtoValues);
     define_value(cx, &o, Atom::SYM_ITERATOR, values, attrs::HIDDEN)?;
     if mapped {
@@ -184,7 +192,11 @@ fn arguments_object(cx: &mut Cx, f: &Frame, mapped: bool) -> JsResult<Value> {
 #[cold]
 #[inline(never)]
 pub fn rest(cx: &mut Cx, f: &Frame, n: usize) -> JsResult<Value> {
-    let items: Vec<Value> = if n < f.argc { f.r[n..f.argc].to_vec() } else { Vec::new() };
+    let items: Vec<Value> = if n < f.argc {
+        f.r[n..f.argc].to_vec()
+    } else {
+        Vec::new()
+    };
     Ok(Value::Object(create_array_from_list(cx, &items)?))
 }
 
@@ -206,7 +218,8 @@ pub fn capture(cx: &mut Cx, f: &Frame, fb: &FunctionBytecode) -> JsResult<Rc<[Ce
     let mut refs: Vec<Cell> = Vec::with_capacity(fb.closure_vars.len());
     for cv in &fb.closure_vars {
         let c = match cv.source {
-            ClosureSource::ParentLocal(i) => match f.cells.get(i as usize).and_then(|c| c.as_ref()) {
+            ClosureSource::ParentLocal(i) => match f.cells.get(i as usize).and_then(|c| c.as_ref())
+            {
                 Some(c) => c.clone(),
                 // The parent never created the cell (e.g. a hoisted function captured
                 // before its scope ran): give it an uninitialized one.
@@ -233,7 +246,9 @@ pub fn regexp(cx: &mut Cx, bc: &FunctionBytecode, idx: u32) -> JsResult<Value> {
     let (pattern, flags) = (*pattern, *flags);
     let ctor = cx.intrinsic(Intrinsic::RegExp);
     if !is_constructor(&ctor) {
-        return Err(cx.throw_syntax_error("not supported yet: RegExp literals (no RegExp constructor)"));
+        return Err(
+            cx.throw_syntax_error("not supported yet: RegExp literals (no RegExp constructor)")
+        );
     }
     let p = Value::String(cx.atom_to_string(pattern)?);
     let fl = Value::String(cx.atom_to_string(flags)?);
@@ -289,7 +304,9 @@ pub fn get_var(cx: &mut Cx, atom: Atom, undef_if_missing: bool) -> JsResult<Valu
         let v = cell_get(&l.cell);
         if let Value::Uninitialized = v {
             let name = cx.atom_name(atom);
-            return Err(cx.throw_reference_error(&format!("Cannot access '{name}' before initialization")));
+            return Err(
+                cx.throw_reference_error(&format!("Cannot access '{name}' before initialization"))
+            );
         }
         return Ok(v);
     }
@@ -320,7 +337,9 @@ pub fn put_var(cx: &mut Cx, atom: Atom, v: Value, strict: bool) -> JsResult<()> 
         let is_const = l.is_const;
         if let Value::Uninitialized = cell_get(&cell) {
             let name = cx.atom_name(atom);
-            return Err(cx.throw_reference_error(&format!("Cannot access '{name}' before initialization")));
+            return Err(
+                cx.throw_reference_error(&format!("Cannot access '{name}' before initialization"))
+            );
         }
         if is_const {
             let name = cx.atom_name(atom);
@@ -411,7 +430,8 @@ pub fn check_global(cx: &mut Cx, op: Op, atom: Atom) -> JsResult<()> {
                     if g.is_extensible(cx)? {
                         Ok(())
                     } else {
-                        Err(cx.throw_type_error(&format!("cannot declare global function '{name}'")))
+                        Err(cx
+                            .throw_type_error(&format!("cannot declare global function '{name}'")))
                     }
                 }
                 Some(d) => {
@@ -420,7 +440,8 @@ pub fn check_global(cx: &mut Cx, op: Op, atom: Atom) -> JsResult<()> {
                     {
                         Ok(())
                     } else {
-                        Err(cx.throw_type_error(&format!("cannot declare global function '{name}'")))
+                        Err(cx
+                            .throw_type_error(&format!("cannot declare global function '{name}'")))
                     }
                 }
             }
@@ -435,8 +456,17 @@ pub fn declare_global_var(cx: &mut Cx, atom: Atom, deletable: bool) -> JsResult<
     let g = cx.global();
     let has = crate::object::ops::has_own_property(cx, &g, atom)?;
     if !has && g.is_extensible(cx)? {
-        let flags = if deletable { attrs::DEFAULT } else { attrs::WRITABLE | attrs::ENUMERABLE };
-        define_property_or_throw(cx, &g, atom, PropertyDescriptor::data(Value::Undefined, flags))?;
+        let flags = if deletable {
+            attrs::DEFAULT
+        } else {
+            attrs::WRITABLE | attrs::ENUMERABLE
+        };
+        define_property_or_throw(
+            cx,
+            &g,
+            atom,
+            PropertyDescriptor::data(Value::Undefined, flags),
+        )?;
     }
     Ok(())
 }
@@ -453,7 +483,11 @@ pub fn declare_global_func(cx: &mut Cx, atom: Atom, f: Value, deletable: bool) -
             ..Default::default()
         },
         _ => {
-            let flags = if deletable { attrs::DEFAULT } else { attrs::WRITABLE | attrs::ENUMERABLE };
+            let flags = if deletable {
+                attrs::DEFAULT
+            } else {
+                attrs::WRITABLE | attrs::ENUMERABLE
+            };
             PropertyDescriptor::data(f.clone(), flags)
         }
     };
@@ -477,7 +511,9 @@ pub fn declare_global_lex(cx: &mut Cx, atom: Atom, is_const: bool) -> JsResult<(
 #[cold]
 #[inline(never)]
 pub fn with_has(cx: &mut Cx, obj: &Value, atom: Atom, is_with: bool) -> JsResult<bool> {
-    let Value::Object(o) = obj else { return Ok(false) };
+    let Value::Object(o) = obj else {
+        return Ok(false);
+    };
     if !o.has_property(cx, atom)? {
         return Ok(false);
     }
@@ -498,7 +534,9 @@ pub fn with_has(cx: &mut Cx, obj: &Value, atom: Atom, is_with: bool) -> JsResult
 pub fn declare_var_obj(cx: &mut Cx, obj: &Value, atom: Atom, f: Option<Value>) -> JsResult<()> {
     let Value::Object(o) = obj else { return Ok(()) };
     match f {
-        Some(f) => define_property_or_throw(cx, o, atom, PropertyDescriptor::data(f, attrs::DEFAULT)),
+        Some(f) => {
+            define_property_or_throw(cx, o, atom, PropertyDescriptor::data(f, attrs::DEFAULT))
+        }
         None => {
             if o.get_own_property(cx, atom)?.is_none() {
                 define_property_or_throw(
@@ -525,7 +563,13 @@ pub fn get_value_field(cx: &mut Cx, obj: &Value, atom: Atom) -> JsResult<Value> 
 /// PutValue of a property reference by atom.
 #[cold]
 #[inline(never)]
-pub fn put_value_field(cx: &mut Cx, obj: &Value, atom: Atom, v: Value, strict: bool) -> JsResult<()> {
+pub fn put_value_field(
+    cx: &mut Cx,
+    obj: &Value,
+    atom: Atom,
+    v: Value,
+    strict: bool,
+) -> JsResult<()> {
     set_v(cx, obj, atom, v, strict)
 }
 
@@ -642,7 +686,9 @@ pub fn private_get(cx: &mut Cx, obj: &Value, sym: &Value) -> JsResult<Value> {
         }
     }
     let n = private_name(cx, a);
-    Err(cx.throw_type_error(&format!("Cannot read private member {n} from an object whose class did not declare it")))
+    Err(cx.throw_type_error(&format!(
+        "Cannot read private member {n} from an object whose class did not declare it"
+    )))
 }
 
 /// PrivateSet. Spec: #sec-privateset
@@ -658,7 +704,9 @@ pub fn private_set(cx: &mut Cx, obj: &Value, sym: &Value, v: Value) -> JsResult<
                 Some((PropValue::Data(_), flags)) => {
                     if flags & attrs::WRITABLE == 0 {
                         let n = private_name(cx, a);
-                        return Err(cx.throw_type_error(&format!("private method {n} is not writable")));
+                        return Err(
+                            cx.throw_type_error(&format!("private method {n} is not writable"))
+                        );
                     }
                     o.borrow_mut().write(p, PropValue::Data(v));
                     return Ok(());
@@ -677,7 +725,9 @@ pub fn private_set(cx: &mut Cx, obj: &Value, sym: &Value, v: Value) -> JsResult<
         }
     }
     let n = private_name(cx, a);
-    Err(cx.throw_type_error(&format!("Cannot write private member {n} to an object whose class did not declare it")))
+    Err(cx.throw_type_error(&format!(
+        "Cannot write private member {n} to an object whose class did not declare it"
+    )))
 }
 
 /// PrivateFieldAdd / PrivateMethodOrAccessorAdd. Spec: #sec-privatefieldadd
@@ -744,13 +794,21 @@ pub fn get_super_value(cx: &mut Cx, this: &Value, proto: &Value, key: &Value) ->
 /// `put_super_value`.
 #[cold]
 #[inline(never)]
-pub fn put_super_value(cx: &mut Cx, this: &Value, proto: &Value, key: &Value, v: Value) -> JsResult<()> {
+pub fn put_super_value(
+    cx: &mut Cx,
+    this: &Value,
+    proto: &Value,
+    key: &Value,
+    v: Value,
+) -> JsResult<()> {
     let k = to_property_key(cx, key)?;
     match proto {
         Value::Object(p) => {
             if !p.set(cx, k, v, this)? {
                 let name = cx.atom_name(k);
-                return Err(cx.throw_type_error(&format!("cannot assign to read only property '{name}'")));
+                return Err(
+                    cx.throw_type_error(&format!("cannot assign to read only property '{name}'"))
+                );
             }
             Ok(())
         }
@@ -773,8 +831,17 @@ pub fn define_field(cx: &mut Cx, obj: &Value, key: Atom, v: Value) -> JsResult<(
 /// `define_method` / `define_method_computed`. Spec: #sec-runtime-semantics-methoddefinitionevaluation
 #[cold]
 #[inline(never)]
-pub fn define_method(cx: &mut Cx, obj: &Value, key: Atom, f: Value, flags: u8, computed: bool) -> JsResult<()> {
-    let Value::Object(o) = obj else { return Err(bad_bytecode(cx)) };
+pub fn define_method(
+    cx: &mut Cx,
+    obj: &Value,
+    key: Atom,
+    f: Value,
+    flags: u8,
+    computed: bool,
+) -> JsResult<()> {
+    let Value::Object(o) = obj else {
+        return Err(bad_bytecode(cx));
+    };
     set_home_object(&f, obj);
     let kind = flags & 3;
     let prefix = match kind {
@@ -811,7 +878,13 @@ pub fn define_method(cx: &mut Cx, obj: &Value, key: Atom, f: Value, flags: u8, c
 /// no own `name` yet or the anonymous `""` its creation gave it. Spec: #sec-setfunctionname
 #[cold]
 #[inline(never)]
-pub fn set_function_name(cx: &mut Cx, f: &Value, key: Atom, prefix: Option<&str>, force: bool) -> JsResult<()> {
+pub fn set_function_name(
+    cx: &mut Cx,
+    f: &Value,
+    key: Atom,
+    prefix: Option<&str>,
+    force: bool,
+) -> JsResult<()> {
     let Value::Object(fo) = f else { return Ok(()) };
     if !force {
         let cur = fo.borrow().own_descriptor(Atom::Name);
@@ -827,7 +900,10 @@ pub fn set_function_name(cx: &mut Cx, f: &Value, key: Atom, prefix: Option<&str>
     } else if fo.borrow().own_descriptor(Atom::Name).is_some() {
         // A class with a static `name` member keeps it.
         let is_class = closure_parts(fo).map(|(b, _)| {
-            matches!(b.kind, FunctionKind::ClassConstructor | FunctionKind::DerivedConstructor)
+            matches!(
+                b.kind,
+                FunctionKind::ClassConstructor | FunctionKind::DerivedConstructor
+            )
         });
         if is_class == Some(true) {
             return Ok(());
@@ -875,8 +951,15 @@ pub fn set_proto(cx: &mut Cx, obj: &Value, proto: &Value) -> JsResult<()> {
 /// `copy_data_properties`.
 #[cold]
 #[inline(never)]
-pub fn copy_data_properties(cx: &mut Cx, target: &Value, source: &Value, keys: &[Value]) -> JsResult<()> {
-    let Value::Object(t) = target else { return Err(bad_bytecode(cx)) };
+pub fn copy_data_properties(
+    cx: &mut Cx,
+    target: &Value,
+    source: &Value,
+    keys: &[Value],
+) -> JsResult<()> {
+    let Value::Object(t) = target else {
+        return Err(bad_bytecode(cx));
+    };
     let mut excluded = Vec::with_capacity(keys.len());
     for k in keys {
         excluded.push(to_property_key(cx, k)?);
@@ -892,7 +975,9 @@ fn array_len(cx: &mut Cx, arr: &Obj) -> JsResult<u64> {
 #[cold]
 #[inline(never)]
 pub fn array_push(cx: &mut Cx, arr: &Value, v: Value) -> JsResult<()> {
-    let Value::Object(a) = arr else { return Err(bad_bytecode(cx)) };
+    let Value::Object(a) = arr else {
+        return Err(bad_bytecode(cx));
+    };
     let n = array_len(cx, a)?;
     let k = crate::object::ops::index_key(cx, n);
     create_data_property_or_throw(cx, a, k, v)
@@ -902,7 +987,9 @@ pub fn array_push(cx: &mut Cx, arr: &Value, v: Value) -> JsResult<()> {
 #[cold]
 #[inline(never)]
 pub fn array_hole(cx: &mut Cx, arr: &Value) -> JsResult<()> {
-    let Value::Object(a) = arr else { return Err(bad_bytecode(cx)) };
+    let Value::Object(a) = arr else {
+        return Err(bad_bytecode(cx));
+    };
     let n = array_len(cx, a)?;
     crate::object::ops::set(cx, a, Atom::Length, Value::number((n + 1) as f64), true)
 }
@@ -928,23 +1015,38 @@ pub fn array_spread(cx: &mut Cx, arr: &Value, iterable: &Value) -> JsResult<()> 
 /// `define_class`. Spec: #sec-runtime-semantics-classdefinitionevaluation steps 5-8, 14-17
 #[cold]
 #[inline(never)]
-pub fn define_class(cx: &mut Cx, ctor: &Value, heritage: &Value, has_heritage: bool, name: Atom) -> JsResult<Value> {
-    let Value::Object(c) = ctor else { return Err(bad_bytecode(cx)) };
+pub fn define_class(
+    cx: &mut Cx,
+    ctor: &Value,
+    heritage: &Value,
+    has_heritage: bool,
+    name: Atom,
+) -> JsResult<Value> {
+    let Value::Object(c) = ctor else {
+        return Err(bad_bytecode(cx));
+    };
     let (proto_parent, ctor_parent) = if !has_heritage {
-        (cx.intrinsic_obj(Intrinsic::ObjectPrototype), cx.intrinsic_obj(Intrinsic::FunctionPrototype))
+        (
+            cx.intrinsic_obj(Intrinsic::ObjectPrototype),
+            cx.intrinsic_obj(Intrinsic::FunctionPrototype),
+        )
     } else if heritage.is_null() {
         (None, cx.intrinsic_obj(Intrinsic::FunctionPrototype))
     } else {
         if !is_constructor(heritage) {
             return Err(cx.throw_type_error("Class extends value is not a constructor or null"));
         }
-        let Value::Object(h) = heritage else { return Err(bad_bytecode(cx)) };
+        let Value::Object(h) = heritage else {
+            return Err(bad_bytecode(cx));
+        };
         let pp = get(cx, h, Atom::Prototype)?;
         let pp = match pp {
             Value::Object(p) => Some(p),
             Value::Null => None,
             _ => {
-                return Err(cx.throw_type_error("Class extends value does not have valid prototype property"))
+                return Err(cx.throw_type_error(
+                    "Class extends value does not have valid prototype property",
+                ))
             }
         };
         (pp, Some(h.clone()))
@@ -955,7 +1057,9 @@ pub fn define_class(cx: &mut Cx, ctor: &Value, heritage: &Value, has_heritage: b
     define_value(cx, &proto, Atom::Constructor, ctor.clone(), attrs::HIDDEN)?;
     with_closure(c, |cl| cl.home_object = Some(proto.clone()));
     // The class name, unless the bytecode named the constructor already.
-    let has_name = closure_parts(c).map(|(b, _)| b.name != Atom::Empty).unwrap_or(true);
+    let has_name = closure_parts(c)
+        .map(|(b, _)| b.name != Atom::Empty)
+        .unwrap_or(true);
     if !has_name && name != Atom::Empty {
         set_function_name(cx, ctor, name, None, false)?;
     }
@@ -973,7 +1077,9 @@ pub fn set_fields_init(ctor: &Value, init: Value) {
 #[cold]
 #[inline(never)]
 pub fn run_fields_init(cx: &mut Cx, obj: &Value, ctor: &Value) -> JsResult<()> {
-    let Value::Object(c) = ctor else { return Ok(()) };
+    let Value::Object(c) = ctor else {
+        return Ok(());
+    };
     let init = with_closure(c, |cl| cl.fields_init.clone()).unwrap_or_default();
     if is_callable(&init) {
         call(cx, &init, obj, &[])?;
@@ -1024,7 +1130,11 @@ pub fn call_op(cx: &mut Cx, f: &mut Frame, op: Op, code: &[u8], a: usize) -> JsR
     let (callee, this, args, new_target, eval_site) = match op {
         Op::Call | Op::CallEval => {
             let n = rd_u16(code, a);
-            let site = if op == Op::CallEval { Some(rd_u16(code, a + 2)) } else { None };
+            let site = if op == Op::CallEval {
+                Some(rd_u16(code, a + 2))
+            } else {
+                None
+            };
             let at = f.r.len().saturating_sub(n);
             let args = f.r.split_off(at);
             let callee = f.r.pop().unwrap_or_default();
@@ -1032,7 +1142,11 @@ pub fn call_op(cx: &mut Cx, f: &mut Frame, op: Op, code: &[u8], a: usize) -> JsR
             (callee, this, args, None, site)
         }
         Op::Apply | Op::ApplyEval => {
-            let site = if op == Op::ApplyEval { Some(rd_u16(code, a)) } else { None };
+            let site = if op == Op::ApplyEval {
+                Some(rd_u16(code, a))
+            } else {
+                None
+            };
             let arr = f.r.pop().unwrap_or_default();
             let callee = f.r.pop().unwrap_or_default();
             let this = f.r.pop().unwrap_or_default();
@@ -1083,13 +1197,24 @@ pub fn call_op(cx: &mut Cx, f: &mut Frame, op: Op, code: &[u8], a: usize) -> JsR
             _ => false,
         };
         if is_eval {
-            return super::global::direct_eval(cx, f, site, args.first().cloned().unwrap_or_default());
+            return super::global::direct_eval(
+                cx,
+                f,
+                site,
+                args.first().cloned().unwrap_or_default(),
+            );
         }
     }
     match new_target {
         None => {
             if let Some(fo) = closure_for_loop(&callee) {
-                return Ok(CallStep::Frame(prepare_frame(cx, &fo, &this, &args, &Value::Undefined)?));
+                return Ok(CallStep::Frame(prepare_frame(
+                    cx,
+                    &fo,
+                    &this,
+                    &args,
+                    &Value::Undefined,
+                )?));
             }
             if !is_callable(&callee) {
                 return Err(not_callable(cx, &callee));
@@ -1124,7 +1249,10 @@ fn not_callable(cx: &mut Cx, v: &Value) -> Throw {
 #[inline(never)]
 pub fn import_call(cx: &mut Cx, _bc: &FunctionBytecode, _spec: &Value) -> JsResult<Value> {
     let p = super::promise::new_promise(cx)?;
-    let e = cx.make_error(Intrinsic::SyntaxErrorPrototype, "not supported yet: dynamic import()")?;
+    let e = cx.make_error(
+        Intrinsic::SyntaxErrorPrototype,
+        "not supported yet: dynamic import()",
+    )?;
     super::promise::reject_promise(cx, &p, Value::Object(e))?;
     Ok(Value::Object(p))
 }
@@ -1139,7 +1267,9 @@ pub fn get_iterator(cx: &mut Cx, v: &Value, is_async: bool) -> JsResult<(Value, 
         if let Some(m) = get_method(cx, v, Atom::SYM_ASYNC_ITERATOR)? {
             let it = call(cx, &m, v, &[])?;
             if !it.is_object() {
-                return Err(cx.throw_type_error("Result of the Symbol.asyncIterator method is not an object"));
+                return Err(cx.throw_type_error(
+                    "Result of the Symbol.asyncIterator method is not an object",
+                ));
             }
             let next = get_v(cx, &it, Atom::Next)?;
             return Ok((it, next));
@@ -1187,7 +1317,12 @@ pub fn iterator_return(cx: &mut Cx, it: &Value) -> JsResult<(Value, bool)> {
 /// `destructure_next`.
 #[cold]
 #[inline(never)]
-pub fn destructure_next(cx: &mut Cx, it: &Value, next: &Value, done: bool) -> JsResult<(Value, bool)> {
+pub fn destructure_next(
+    cx: &mut Cx,
+    it: &Value,
+    next: &Value,
+    done: bool,
+) -> JsResult<(Value, bool)> {
     if done {
         return Ok((Value::Undefined, true));
     }
@@ -1206,7 +1341,12 @@ pub fn destructure_next(cx: &mut Cx, it: &Value, next: &Value, done: bool) -> Js
 /// `destructure_rest`.
 #[cold]
 #[inline(never)]
-pub fn destructure_rest(cx: &mut Cx, it: &Value, next: &Value, done: bool) -> JsResult<(Value, bool)> {
+pub fn destructure_rest(
+    cx: &mut Cx,
+    it: &Value,
+    next: &Value,
+    done: bool,
+) -> JsResult<(Value, bool)> {
     let mut items = Vec::new();
     if !done {
         loop {
@@ -1229,7 +1369,11 @@ pub fn destructure_rest(cx: &mut Cx, it: &Value, next: &Value, done: bool) -> Js
 #[inline(never)]
 pub fn for_in_start(cx: &mut Cx, v: &Value) -> JsResult<Value> {
     let mut keys: Vec<Value> = Vec::new();
-    let obj = if v.is_nullish() { None } else { Some(to_object(cx, v)?) };
+    let obj = if v.is_nullish() {
+        None
+    } else {
+        Some(to_object(cx, v)?)
+    };
     let mut seen: std::collections::HashSet<Atom> = std::collections::HashSet::new();
     let mut cur = obj.clone();
     while let Some(o) = cur {
@@ -1254,7 +1398,14 @@ pub fn for_in_start(cx: &mut Cx, v: &Value) -> JsResult<Value> {
     data.push(obj.map_or(Value::Undefined, Value::Object));
     data.push(Value::Int(0));
     data.extend(keys);
-    let e = Obj::new(cx, None, super::vm_data(VmObject::NativeClosure { f: for_in_dummy, data }))?;
+    let e = Obj::new(
+        cx,
+        None,
+        super::vm_data(VmObject::NativeClosure {
+            f: for_in_dummy,
+            data,
+        }),
+    )?;
     Ok(Value::Object(e))
 }
 
@@ -1266,12 +1417,18 @@ fn for_in_dummy(_: &mut Cx, _: &Value, _: &[Value], _: &[Value]) -> JsResult<Val
 #[cold]
 #[inline(never)]
 pub fn for_in_next(cx: &mut Cx, e: &Value) -> JsResult<(Value, bool)> {
-    let Value::Object(eo) = e else { return Err(bad_bytecode(cx)) };
+    let Value::Object(eo) = e else {
+        return Err(bad_bytecode(cx));
+    };
     loop {
         let (obj, key) = {
             let mut b = eo.borrow_mut();
-            let ObjectData::Vm(v) = &mut b.class else { return Err(bad_bytecode(cx)) };
-            let VmObject::NativeClosure { data, .. } = &mut **v else { return Err(bad_bytecode(cx)) };
+            let ObjectData::Vm(v) = &mut b.class else {
+                return Err(bad_bytecode(cx));
+            };
+            let VmObject::NativeClosure { data, .. } = &mut **v else {
+                return Err(bad_bytecode(cx));
+            };
             let idx = match data.get(1) {
                 Some(Value::Int(i)) => *i as usize,
                 _ => 0,
@@ -1282,7 +1439,9 @@ pub fn for_in_next(cx: &mut Cx, e: &Value) -> JsResult<(Value, bool)> {
             }
             (data.first().cloned().unwrap_or_default(), key)
         };
-        let Some(k) = key else { return Ok((Value::Undefined, true)) };
+        let Some(k) = key else {
+            return Ok((Value::Undefined, true));
+        };
         // Skip keys deleted during the enumeration.
         if let Value::Object(o) = &obj {
             let a = to_property_key(cx, &k)?;
@@ -1297,12 +1456,22 @@ pub fn for_in_next(cx: &mut Cx, e: &Value) -> JsResult<(Value, bool)> {
 /// `delegate_call` (yield*). Spec: #sec-generator-function-definitions-runtime-semantics-evaluation
 #[cold]
 #[inline(never)]
-pub fn delegate_call(cx: &mut Cx, f: &Frame, it: &Value, next: &Value, v: Value, k: Value) -> JsResult<(Value, Value)> {
+pub fn delegate_call(
+    cx: &mut Cx,
+    f: &Frame,
+    it: &Value,
+    next: &Value,
+    v: Value,
+    k: Value,
+) -> JsResult<(Value, Value)> {
     let k = match k {
         Value::Int(i) => i,
         _ => 0,
     };
-    let is_async = matches!(f.mode, FrameMode::AsyncGenerator(_) | FrameMode::AsyncGeneratorStart);
+    let is_async = matches!(
+        f.mode,
+        FrameMode::AsyncGenerator(_) | FrameMode::AsyncGeneratorStart
+    );
     match k {
         0 => Ok((Value::Int(0), call(cx, next, it, &[v])?)),
         2 => match get_method(cx, it, Atom::Throw_)? {
@@ -1349,7 +1518,11 @@ pub fn delegate_value(cx: &mut Cx, k: &Value, res: &Value) -> JsResult<(Value, b
         Value::Int(i) => *i,
         _ => 0,
     };
-    let v = if k == 3 { res.clone() } else { get_v(cx, res, Atom::Value)? };
+    let v = if k == 3 {
+        res.clone()
+    } else {
+        get_v(cx, res, Atom::Value)?
+    };
     Ok((v, k == 1 || k == 3))
 }
 
@@ -1409,7 +1582,10 @@ pub fn suspend(cx: &mut Cx, mut f: Box<Frame>, op: Op, v: Value) -> SuspendStep 
 pub fn finish_frame(cx: &mut Cx, f: Box<Frame>, r: JsResult<Value>) -> JsResult<Value> {
     let f = *f;
     match f.mode {
-        FrameMode::Call | FrameMode::Module | FrameMode::GeneratorStart | FrameMode::AsyncGeneratorStart => r,
+        FrameMode::Call
+        | FrameMode::Module
+        | FrameMode::GeneratorStart
+        | FrameMode::AsyncGeneratorStart => r,
         FrameMode::Construct => r.map(|v| if v.is_object() { v } else { f.this }),
         FrameMode::Generator(g) => super::generator::complete(cx, &g, r),
         FrameMode::AsyncGenerator(g) => super::generator::async_complete(cx, &g, r),
@@ -1434,7 +1610,9 @@ pub fn finish_frame(cx: &mut Cx, f: Box<Frame>, r: JsResult<Value>) -> JsResult<
 #[cold]
 #[inline(never)]
 pub fn attach_stack(cx: &mut Cx) {
-    let Value::Object(o) = cx.exception.clone() else { return };
+    let Value::Object(o) = cx.exception.clone() else {
+        return;
+    };
     let is_error = matches!(o.borrow().class, ObjectData::Error);
     if !is_error || o.borrow().find(Atom::Stack).is_some() {
         return;
@@ -1446,4 +1624,3 @@ pub fn attach_stack(cx: &mut Cx) {
     }
     cx.exception = saved;
 }
-

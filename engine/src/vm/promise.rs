@@ -8,14 +8,16 @@
 
 use super::frame::Frame;
 use super::generator::AwaitKind;
-use super::ops::SuspendStep;
 use super::interp::{run, Resume};
+use super::ops::SuspendStep;
 use super::{new_native_closure, vm_data, VmObject};
 use crate::atoms::Atom;
 use crate::builtins::{arg, install_class, Builtin, ClassDef};
 use crate::heap::Tracer;
 use crate::object::ops::{define_value, get, get_v};
-use crate::object::{attrs, call, construct, is_callable, is_constructor, trace_value, Obj, ObjectData};
+use crate::object::{
+    attrs, call, construct, is_callable, is_constructor, trace_value, Obj, ObjectData,
+};
 use crate::realm::{Cx, Intrinsic, Job, JsResult, Throw};
 use crate::value::{same_value, Value};
 use crate::{getter, method};
@@ -113,10 +115,19 @@ fn settle(cx: &mut Cx, p: &Obj, state: PromiseState, v: Value) -> JsResult<()> {
         d.result = v.clone();
         let f = std::mem::take(&mut d.fulfill);
         let r = std::mem::take(&mut d.reject);
-        Some((if state == PromiseState::Fulfilled { f } else { r }, d.handled))
+        Some((
+            if state == PromiseState::Fulfilled {
+                f
+            } else {
+                r
+            },
+            d.handled,
+        ))
     })
     .flatten();
-    let Some((reactions, handled)) = taken else { return Ok(()) };
+    let Some((reactions, handled)) = taken else {
+        return Ok(());
+    };
     if state == PromiseState::Rejected && !handled {
         cx.vm.pending_rejections.push(Value::Object(p.clone()));
     }
@@ -136,7 +147,10 @@ pub fn reject_promise(cx: &mut Cx, p: &Obj, reason: Value) -> JsResult<()> {
 pub fn resolve_promise(cx: &mut Cx, p: &Obj, resolution: Value) -> JsResult<()> {
     if let Value::Object(r) = &resolution {
         if Obj::ptr_eq(r, p) {
-            let e = cx.make_error(Intrinsic::TypeErrorPrototype, "Chaining cycle detected for promise")?;
+            let e = cx.make_error(
+                Intrinsic::TypeErrorPrototype,
+                "Chaining cycle detected for promise",
+            )?;
             return reject_promise(cx, p, Value::Object(e));
         }
         let then = match get(cx, r, Atom::Then) {
@@ -158,7 +172,11 @@ pub fn resolve_promise(cx: &mut Cx, p: &Obj, resolution: Value) -> JsResult<()> 
                 "",
                 0,
             )?;
-            cx.jobs.push_back(Job { func: Value::Object(job), this: Value::Undefined, args: Vec::new() });
+            cx.jobs.push_back(Job {
+                func: Value::Object(job),
+                this: Value::Undefined,
+                args: Vec::new(),
+            });
             return Ok(());
         }
     }
@@ -167,11 +185,18 @@ pub fn resolve_promise(cx: &mut Cx, p: &Obj, resolution: Value) -> JsResult<()> 
 
 /// NewPromiseResolveThenableJob's job. Spec: #sec-newpromiseresolvethenablejob
 fn thenable_job(cx: &mut Cx, _: &Value, _: &[Value], data: &[Value]) -> JsResult<Value> {
-    let (Some(Value::Object(p)), Some(thenable), Some(then)) = (data.first(), data.get(1), data.get(2)) else {
+    let (Some(Value::Object(p)), Some(thenable), Some(then)) =
+        (data.first(), data.get(1), data.get(2))
+    else {
         return Ok(Value::Undefined);
     };
     let (res, rej) = create_resolving_functions(cx, p)?;
-    if let Err(t) = call(cx, then, thenable, &[Value::Object(res), Value::Object(rej.clone())]) {
+    if let Err(t) = call(
+        cx,
+        then,
+        thenable,
+        &[Value::Object(res), Value::Object(rej.clone())],
+    ) {
         if cx.uncatchable {
             return Err(t);
         }
@@ -223,12 +248,30 @@ fn reject_fn(cx: &mut Cx, _: &Value, args: &[Value], data: &[Value]) -> JsResult
 }
 
 /// NewPromiseReactionJob, queued. Spec: #sec-newpromisereactionjob
-fn enqueue_reaction_job(cx: &mut Cx, r: Reaction, state: PromiseState, argument: Value) -> JsResult<()> {
-    let kind = if state == PromiseState::Fulfilled { 0 } else { 1 };
-    let mut data = vec![Value::Int(kind), r.handler, argument, Value::Bool(r.is_await)];
+fn enqueue_reaction_job(
+    cx: &mut Cx,
+    r: Reaction,
+    state: PromiseState,
+    argument: Value,
+) -> JsResult<()> {
+    let kind = if state == PromiseState::Fulfilled {
+        0
+    } else {
+        1
+    };
+    let mut data = vec![
+        Value::Int(kind),
+        r.handler,
+        argument,
+        Value::Bool(r.is_await),
+    ];
     data.extend(r.capability);
     let job = new_native_closure(cx, reaction_job, data, "", 0)?;
-    cx.jobs.push_back(Job { func: Value::Object(job), this: Value::Undefined, args: Vec::new() });
+    cx.jobs.push_back(Job {
+        func: Value::Object(job),
+        this: Value::Undefined,
+        args: Vec::new(),
+    });
     Ok(())
 }
 
@@ -284,11 +327,34 @@ fn reject_capability(cx: &mut Cx, cap: &[Value], e: Value) -> JsResult<()> {
 }
 
 /// PerformPromiseThen. Spec: #sec-performpromisethen
-pub fn perform_then(cx: &mut Cx, p: &Obj, on_f: Value, on_r: Value, capability: Vec<Value>, is_await: bool) -> JsResult<()> {
-    let on_f = if is_await || is_callable(&on_f) { on_f } else { Value::Undefined };
-    let on_r = if is_await || is_callable(&on_r) { on_r } else { Value::Undefined };
-    let fr = Reaction { capability: capability.clone(), handler: on_f, is_await };
-    let rr = Reaction { capability, handler: on_r, is_await };
+pub fn perform_then(
+    cx: &mut Cx,
+    p: &Obj,
+    on_f: Value,
+    on_r: Value,
+    capability: Vec<Value>,
+    is_await: bool,
+) -> JsResult<()> {
+    let on_f = if is_await || is_callable(&on_f) {
+        on_f
+    } else {
+        Value::Undefined
+    };
+    let on_r = if is_await || is_callable(&on_r) {
+        on_r
+    } else {
+        Value::Undefined
+    };
+    let fr = Reaction {
+        capability: capability.clone(),
+        handler: on_f,
+        is_await,
+    };
+    let rr = Reaction {
+        capability,
+        handler: on_r,
+        is_await,
+    };
     let settled = with_promise(p, |d| {
         let was_handled = d.handled;
         d.handled = true;
@@ -298,14 +364,20 @@ pub fn perform_then(cx: &mut Cx, p: &Obj, on_f: Value, on_r: Value, capability: 
                 d.reject.push(rr);
                 None
             }
-            PromiseState::Fulfilled => Some((fr, PromiseState::Fulfilled, d.result.clone(), was_handled)),
-            PromiseState::Rejected => Some((rr, PromiseState::Rejected, d.result.clone(), was_handled)),
+            PromiseState::Fulfilled => {
+                Some((fr, PromiseState::Fulfilled, d.result.clone(), was_handled))
+            }
+            PromiseState::Rejected => {
+                Some((rr, PromiseState::Rejected, d.result.clone(), was_handled))
+            }
         }
     });
     match settled {
         Some(Some((r, st, v, was_handled))) => {
             if st == PromiseState::Rejected && !was_handled {
-                cx.vm.pending_rejections.retain(|x| !matches!(x, Value::Object(o) if Obj::ptr_eq(o, p)));
+                cx.vm
+                    .pending_rejections
+                    .retain(|x| !matches!(x, Value::Object(o) if Obj::ptr_eq(o, p)));
             }
             enqueue_reaction_job(cx, r, st, v)
         }
@@ -327,7 +399,13 @@ pub fn new_capability(cx: &mut Cx, c: &Value) -> JsResult<Vec<Value>> {
         return Err(cx.throw_type_error("Promise capability: not a constructor"));
     }
     let holder = Obj::new(cx, None, ObjectData::Ordinary)?;
-    let exec = new_native_closure(cx, capability_executor, vec![Value::Object(holder.clone())], "", 2)?;
+    let exec = new_native_closure(
+        cx,
+        capability_executor,
+        vec![Value::Object(holder.clone())],
+        "",
+        2,
+    )?;
     let p = construct(cx, c, &[Value::Object(exec)], &Value::Undefined)?;
     let res = get(cx, &holder, Atom::Then)?;
     let rej = get(cx, &holder, Atom::Throw_)?;
@@ -338,7 +416,9 @@ pub fn new_capability(cx: &mut Cx, c: &Value) -> JsResult<Vec<Value>> {
 }
 
 fn capability_executor(cx: &mut Cx, _: &Value, args: &[Value], data: &[Value]) -> JsResult<Value> {
-    let Some(Value::Object(h)) = data.first() else { return Ok(Value::Undefined) };
+    let Some(Value::Object(h)) = data.first() else {
+        return Ok(Value::Undefined);
+    };
     let cur_res = get(cx, h, Atom::Then)?;
     let cur_rej = get(cx, h, Atom::Throw_)?;
     if !cur_res.is_undefined() || !cur_rej.is_undefined() {
@@ -378,7 +458,12 @@ pub fn await_value(cx: &mut Cx, f: Box<Frame>, v: Value) -> Result<Value, (Box<F
 }
 
 /// Parks `f` until the promise of `v` settles, then continues as `kind` says.
-pub fn await_then(cx: &mut Cx, f: Box<Frame>, v: Value, kind: AwaitKind) -> Result<(), (Box<Frame>, Throw)> {
+pub fn await_then(
+    cx: &mut Cx,
+    f: Box<Frame>,
+    v: Value,
+    kind: AwaitKind,
+) -> Result<(), (Box<Frame>, Throw)> {
     let ctor = cx.intrinsic(Intrinsic::Promise);
     let p = match promise_resolve(cx, &ctor, v) {
         Ok(Value::Object(p)) => p,
@@ -393,7 +478,14 @@ pub fn await_then(cx: &mut Cx, f: Box<Frame>, v: Value, kind: AwaitKind) -> Resu
         Err(t) => return Err((f, t)),
     };
     put_async_frame(&state, f);
-    if let Err(t) = perform_then(cx, &p, Value::Object(state.clone()), Value::Object(state.clone()), Vec::new(), true) {
+    if let Err(t) = perform_then(
+        cx,
+        &p,
+        Value::Object(state.clone()),
+        Value::Object(state.clone()),
+        Vec::new(),
+        true,
+    ) {
         if let Some((f, _)) = take_async_frame(&state) {
             return Err((f, t));
         }
@@ -423,8 +515,12 @@ fn take_async_frame(state: &Obj) -> Option<(Box<Frame>, AwaitKind)> {
 
 /// Resumes an awaiting frame from its reaction job.
 fn resume_await(cx: &mut Cx, state: &Value, rejected: bool, v: Value) -> JsResult<Value> {
-    let Value::Object(s) = state else { return Ok(Value::Undefined) };
-    let Some((mut f, kind)) = take_async_frame(s) else { return Ok(Value::Undefined) };
+    let Value::Object(s) = state else {
+        return Ok(Value::Undefined);
+    };
+    let Some((mut f, kind)) = take_async_frame(s) else {
+        return Ok(Value::Undefined);
+    };
     let step = match (kind, rejected) {
         (AwaitKind::DelegateReturnResume, _) => {
             f.r.push(v);
@@ -494,7 +590,13 @@ pub fn init(cx: &mut Cx) -> JsResult<()> {
     install_class(cx, &CLASS)?;
     if let Some(p) = cx.intrinsic_obj(Intrinsic::PromisePrototype) {
         let tag = cx.new_string("Promise")?;
-        define_value(cx, &p, Atom::SYM_TO_STRING_TAG, Value::String(tag), attrs::CONFIGURABLE)?;
+        define_value(
+            cx,
+            &p,
+            Atom::SYM_TO_STRING_TAG,
+            Value::String(tag),
+            attrs::CONFIGURABLE,
+        )?;
     }
     Ok(())
 }
@@ -512,10 +614,16 @@ fn promise_ctor(cx: &mut Cx, _: &Value, args: &[Value], nt: &Value, _: u16) -> J
     if !is_callable(&executor) {
         return Err(cx.throw_type_error("Promise resolver is not a function"));
     }
-    let proto = crate::object::ops::get_prototype_from_constructor(cx, nt, Intrinsic::PromisePrototype)?;
+    let proto =
+        crate::object::ops::get_prototype_from_constructor(cx, nt, Intrinsic::PromisePrototype)?;
     let p = new_promise_with_proto(cx, proto)?;
     let (res, rej) = create_resolving_functions(cx, &p)?;
-    if let Err(t) = call(cx, &executor, &Value::Undefined, &[Value::Object(res), Value::Object(rej.clone())]) {
+    if let Err(t) = call(
+        cx,
+        &executor,
+        &Value::Undefined,
+        &[Value::Object(res), Value::Object(rej.clone())],
+    ) {
         if cx.uncatchable {
             return Err(t);
         }
@@ -668,7 +776,15 @@ fn combinator(cx: &mut Cx, this: &Value, args: &[Value], _: &Value, magic: u16) 
     }
 }
 
-fn combinator_body(cx: &mut Cx, c: &Value, iterable: &Value, magic: u16, _p: &Value, res: &Value, rej: &Value) -> JsResult<()> {
+fn combinator_body(
+    cx: &mut Cx,
+    c: &Value,
+    iterable: &Value,
+    magic: u16,
+    _p: &Value,
+    res: &Value,
+    rej: &Value,
+) -> JsResult<()> {
     let resolve_atom = cx_atom(cx, "resolve");
     let resolve_fn = get_v(cx, c, resolve_atom)?;
     if !is_callable(&resolve_fn) {
@@ -710,7 +826,10 @@ fn combinator_body(cx: &mut Cx, c: &Value, iterable: &Value, magic: u16, _p: &Va
                 Value::Int(magic as i32),
             ];
             let (on_f, on_r) = match magic {
-                0 => (Value::Object(new_native_closure(cx, element_fn, data, "", 1)?), rej.clone()),
+                0 => (
+                    Value::Object(new_native_closure(cx, element_fn, data, "", 1)?),
+                    rej.clone(),
+                ),
                 1 => {
                     let mut d2 = data.clone();
                     d2[6] = Value::Int(10);
@@ -719,7 +838,10 @@ fn combinator_body(cx: &mut Cx, c: &Value, iterable: &Value, magic: u16, _p: &Va
                     let r = new_native_closure(cx, element_fn, d2, "", 1)?;
                     (Value::Object(f), Value::Object(r))
                 }
-                _ => (res.clone(), Value::Object(new_native_closure(cx, element_fn, data, "", 1)?)),
+                _ => (
+                    res.clone(),
+                    Value::Object(new_native_closure(cx, element_fn, data, "", 1)?),
+                ),
             };
             crate::object::ops::invoke(cx, &next_p, Atom::Then, &[on_f, on_r])?;
             Ok(())
@@ -757,10 +879,23 @@ fn add_remaining(o: &Obj, d: f64) -> f64 {
     0.0
 }
 
-fn finish_combinator(cx: &mut Cx, magic: u16, values: &Obj, res: &Value, rej: &Value) -> JsResult<()> {
+fn finish_combinator(
+    cx: &mut Cx,
+    magic: u16,
+    values: &Obj,
+    res: &Value,
+    rej: &Value,
+) -> JsResult<()> {
     if magic == 2 {
-        let list = crate::object::ops::create_list_from_array_like(cx, &Value::Object(values.clone()), false)?;
-        let e = cx.make_error(Intrinsic::AggregateErrorPrototype, "All promises were rejected")?;
+        let list = crate::object::ops::create_list_from_array_like(
+            cx,
+            &Value::Object(values.clone()),
+            false,
+        )?;
+        let e = cx.make_error(
+            Intrinsic::AggregateErrorPrototype,
+            "All promises were rejected",
+        )?;
         let errs = crate::object::ops::create_array_from_list(cx, &list)?;
         define_value(cx, &e, Atom::Errors, Value::Object(errs), attrs::HIDDEN)?;
         call(cx, rej, &Value::Undefined, &[Value::Object(e)])?;
@@ -797,7 +932,11 @@ fn element_fn(cx: &mut Cx, _: &Value, args: &[Value], data: &[Value]) -> JsResul
         1 | 10 => {
             let o = crate::object::ops::new_object(cx)?;
             let status = cx.intern("status");
-            let (st, key) = if mode == 1 { ("fulfilled", Atom::Value) } else { ("rejected", cx.intern("reason")) };
+            let (st, key) = if mode == 1 {
+                ("fulfilled", Atom::Value)
+            } else {
+                ("rejected", cx.intern("reason"))
+            };
             let s = cx.new_string(st)?;
             crate::object::ops::create_data_property_or_throw(cx, &o, status, Value::String(s))?;
             crate::object::ops::create_data_property_or_throw(cx, &o, key, x)?;
@@ -817,7 +956,11 @@ fn element_fn(cx: &mut Cx, _: &Value, args: &[Value], data: &[Value]) -> JsResul
 // ------------------------------------------------------------------ async-from-sync iterators
 
 /// CreateAsyncFromSyncIterator. Spec: #sec-createasyncfromsynciterator
-pub fn create_async_from_sync_iterator(cx: &mut Cx, it: Value, next: Value) -> JsResult<(Value, Value)> {
+pub fn create_async_from_sync_iterator(
+    cx: &mut Cx,
+    it: Value,
+    next: Value,
+) -> JsResult<(Value, Value)> {
     let proto = cx.intrinsic_obj(Intrinsic::AsyncFromSyncIteratorPrototype);
     let o = Obj::new(cx, proto, ObjectData::Ordinary)?;
     let holder = new_native_closure(cx, return_data, vec![it, next], "", 0)?;
@@ -837,7 +980,8 @@ pub fn init_async_from_sync(cx: &mut Cx) -> JsResult<()> {
     let parent = cx.intrinsic_obj(Intrinsic::AsyncIteratorPrototype);
     let p = Obj::new(cx, parent, ObjectData::Ordinary)?;
     crate::builtins::install(cx, &p, ASYNC_FROM_SYNC)?;
-    cx.realm.set_intrinsic(Intrinsic::AsyncFromSyncIteratorPrototype, Value::Object(p));
+    cx.realm
+        .set_intrinsic(Intrinsic::AsyncFromSyncIteratorPrototype, Value::Object(p));
     Ok(())
 }
 
@@ -857,16 +1001,19 @@ fn afs_method(cx: &mut Cx, this: &Value, args: &[Value], _: &Value, magic: u16) 
 }
 
 fn afs_step(cx: &mut Cx, this: &Value, args: &[Value], magic: u16, p: &Obj) -> JsResult<()> {
-    let Value::Object(o) = this else { return Err(cx.throw_type_error("not an async-from-sync iterator")) };
+    let Value::Object(o) = this else {
+        return Err(cx.throw_type_error("not an async-from-sync iterator"));
+    };
     let holder = get(cx, o, Atom::Raw)?;
     let (it, next) = match &holder {
         Value::Object(h) => {
             let b = h.borrow();
             match &b.class {
                 ObjectData::Vm(v) => match &**v {
-                    VmObject::NativeClosure { data, .. } => {
-                        (data.first().cloned().unwrap_or_default(), data.get(1).cloned().unwrap_or_default())
-                    }
+                    VmObject::NativeClosure { data, .. } => (
+                        data.first().cloned().unwrap_or_default(),
+                        data.get(1).cloned().unwrap_or_default(),
+                    ),
                     _ => (Value::Undefined, Value::Undefined),
                 },
                 _ => (Value::Undefined, Value::Undefined),
@@ -875,7 +1022,12 @@ fn afs_step(cx: &mut Cx, this: &Value, args: &[Value], magic: u16, p: &Obj) -> J
         _ => (Value::Undefined, Value::Undefined),
     };
     let result = match magic {
-        0 => call(cx, &next, &it, if args.is_empty() { &[] } else { &args[..1] })?,
+        0 => call(
+            cx,
+            &next,
+            &it,
+            if args.is_empty() { &[] } else { &args[..1] },
+        )?,
         1 => match crate::object::ops::get_method(cx, &it, Atom::Return_)? {
             None => {
                 let r = create_iter_result(cx, arg(args, 0), true)?;
@@ -920,7 +1072,14 @@ fn afs_step(cx: &mut Cx, this: &Value, args: &[Value], magic: u16, p: &Obj) -> J
     } else {
         Value::Object(new_native_closure(cx, afs_close, vec![it], "", 1)?)
     };
-    perform_then(cx, &vw, Value::Object(unwrap), on_r, vec![Value::Object(p.clone())], false)
+    perform_then(
+        cx,
+        &vw,
+        Value::Object(unwrap),
+        on_r,
+        vec![Value::Object(p.clone())],
+        false,
+    )
 }
 
 fn afs_unwrap(cx: &mut Cx, _: &Value, args: &[Value], data: &[Value]) -> JsResult<Value> {

@@ -50,8 +50,12 @@ fn print_one_plus_one() {
 /// Developer aid: runs the file named by `QJS_FILE` (no-op without it).
 #[test]
 fn run_file_from_env() {
-    let Ok(path) = std::env::var("QJS_FILE") else { return };
-    let Ok(src) = std::fs::read_to_string(&path) else { return };
+    let Ok(path) = std::env::var("QJS_FILE") else {
+        return;
+    };
+    let Ok(src) = std::fs::read_to_string(&path) else {
+        return;
+    };
     match run(&src) {
         Ok(lines) => {
             for l in lines {
