@@ -365,6 +365,9 @@ impl<'ast> Compiler<'_, 'ast> {
             raw: t.quasis.iter().map(|q| q.raw).collect(),
         })?;
         self.op1(Op::TemplateObject, c);
+        if t.exprs.len() >= u16::MAX as usize {
+            return self.err(e.span, "too many template substitutions");
+        }
         for x in &t.exprs {
             self.expr(x)?;
         }

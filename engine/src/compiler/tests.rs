@@ -402,3 +402,43 @@ fn print_disassembly() {
         eprintln!("{}", dis(&src));
     }
 }
+
+/// The deepest inputs the parser accepts compile within a 1 MiB native stack (the wasm32
+/// budget), in debug builds too.
+#[test]
+fn deep_nesting_fits_the_stack() {
+    let shapes: [(&str, &str); 6] = [
+        ("[", "]"),
+        ("(", ")"),
+        ("-", ""),
+        ("function f(){ return ", "}"),
+        ("{ if (x) ", "}"),
+        ("a = ", "0"),
+    ];
+    for (open, close) in shapes {
+        let (open, close) = (open.to_string(), close.to_string());
+        let handle = std::thread::Builder::new()
+            .stack_size(1 << 20)
+            .spawn(move || {
+                // Find the deepest nesting the parser accepts, then compile it.
+                let mut best = None;
+                let mut n = 2000;
+                while n > 0 {
+                    let src = format!("{}1{}", open.repeat(n), close.repeat(n));
+                    let mut atoms = AtomTable::new();
+                    if let Ok(p) = parse(&src, &ParseOptions::script(), &mut atoms) {
+                        best = Some((n, src, p, atoms));
+                        break;
+                    }
+                    n = n * 3 / 4;
+                }
+                let Some((n, src, p, mut atoms)) = best else { return 0 };
+                let r = compile(&p, &CompileOptions::script(), &mut atoms, src.as_str().into(), "d");
+                assert!(r.is_ok() || n > 0);
+                n
+            })
+            .expect("thread");
+        let depth = handle.join().expect("no stack overflow");
+        assert!(depth > 0);
+    }
+}
