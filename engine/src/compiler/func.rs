@@ -515,6 +515,7 @@ impl<'ast> Compiler<'_, 'ast> {
         let mut has_instance_brand = false;
         let mut has_static_brand = false;
         let mut privates: Vec<(Atom, Atom)> = Vec::new(); // (private name, var atom)
+        let mut acc_storage: Vec<Atom> = Vec::new();
         for m in &c.members {
             let (key, is_static, suffix) = match m {
                 ClassMember::Field {
@@ -543,8 +544,18 @@ impl<'ast> Compiler<'_, 'ast> {
                     };
                     (*a, *is_static, s)
                 }
-                ClassMember::Accessor { span, .. } => {
-                    return self.err(*span, "not supported yet: class auto-accessors");
+                ClassMember::Accessor {
+                    key: PropKey::Private(_, span),
+                    ..
+                } => {
+                    return self.err(*span, "not supported yet: private auto-accessors");
+                }
+                ClassMember::Accessor { .. } => {
+                    // Storage: a private name held in a hidden variable.
+                    let va = self.intern(&format!("<accessor{}>", acc_storage.len()));
+                    self.declare(cs, va, BindingKind::Hidden)?;
+                    acc_storage.push(va);
+                    continue;
                 }
                 _ => continue,
             };
@@ -571,6 +582,10 @@ impl<'ast> Compiler<'_, 'ast> {
         for (key, va) in &privates {
             let sym = self.priv_atom_raw(*key);
             self.op1(Op::PrivateSymbol, sym);
+            self.emit(Ir::Var(Access::Init, *va, cs));
+        }
+        for va in &acc_storage {
+            self.op1(Op::PrivateSymbol, va.raw());
             self.emit(Ir::Var(Access::Init, *va, cs));
         }
         if let Some(b) = brand_var {
@@ -610,6 +625,7 @@ impl<'ast> Compiler<'_, 'ast> {
         let mut instance_fields: Vec<(&'ast ClassMember, Option<Atom>)> = Vec::new();
         let mut static_elems: Vec<(&'ast ClassMember, Option<Atom>)> = Vec::new();
         let mut key_count = 0u32;
+        let mut acc_index = 0usize;
         for m in &c.members {
             match m {
                 ClassMember::Method {
@@ -685,7 +701,42 @@ impl<'ast> Compiler<'_, 'ast> {
                     }
                 }
                 ClassMember::StaticBlock { .. } => static_elems.push((m, None)),
-                ClassMember::Accessor { .. } => {}
+                ClassMember::Accessor { key, is_static, .. } => {
+                    let storage = acc_storage.get(acc_index).copied().unwrap_or(Atom::Empty);
+                    acc_index += 1;
+                    let home = if *is_static { tc } else { tp };
+                    let named = self.prop_key(key)?;
+                    let tkey = match named {
+                        Some(_) => None,
+                        None => {
+                            let t = self.temp()?;
+                            self.op1(Op::PutLoc, t as u32);
+                            Some(t)
+                        }
+                    };
+                    for (flag, setter) in [(1u32, false), (2u32, true)] {
+                        self.op1(Op::GetLoc, home as u32);
+                        if let Some(t) = tkey {
+                            self.op1(Op::GetLoc, t as u32);
+                        }
+                        let f = self.accessor_function(storage, setter, c)?;
+                        let k = self.add_func_const(f);
+                        self.op1(Op::FClosure, k);
+                        match named {
+                            Some(a) => self.emit(Ir::Op(Op::DefineMethod, a.raw(), flag)),
+                            None => self.op1(Op::DefineMethodComputed, flag),
+                        }
+                        self.op(Op::Drop);
+                    }
+                    if let Some(t) = tkey {
+                        self.free_temp(t);
+                    }
+                    if *is_static {
+                        static_elems.push((m, Some(storage)));
+                    } else {
+                        instance_fields.push((m, Some(storage)));
+                    }
+                }
             }
         }
         // Inner class binding.
@@ -730,6 +781,53 @@ impl<'ast> Compiler<'_, 'ast> {
 
     fn priv_atom_raw(&mut self, key: Atom) -> u32 {
         self.priv_atom(key, "").raw()
+    }
+
+    /// The getter or setter of an auto-accessor (`accessor x = v`): reads/writes the private
+    /// storage field held in the hidden variable `storage`.
+    fn accessor_function(
+        &mut self,
+        storage: Atom,
+        setter: bool,
+        c: &'ast Class,
+    ) -> CResult<FuncId> {
+        let saved = self.save();
+        let kind = if setter {
+            FunctionKind::Setter
+        } else {
+            FunctionKind::Getter
+        };
+        let id = self.new_func(kind, true, Some(self.scope));
+        self.cur = id;
+        self.scope = self.funcs[id].scope;
+        {
+            let st = &mut self.funcs[id];
+            st.flags |= FunctionFlags::NEEDS_HOME_OBJECT | FunctionFlags::SIMPLE_PARAMS;
+            st.arg_count = setter as u16;
+            st.length = setter as u32;
+            st.source_start = c.source_span.start;
+            st.source_end = c.source_span.end;
+        }
+        let r = (|| -> CResult<()> {
+            self.declare_hidden(id, kind)?;
+            self.emit(Ir::Prologue);
+            let fscope = self.funcs[id].scope;
+            self.emit(Ir::Var(Access::Get, Atom::This, fscope));
+            if setter {
+                self.op1(Op::GetArg, 0);
+                self.emit(Ir::Var(Access::GetRaw, storage, fscope));
+                self.op(Op::PutPrivateField);
+                self.op(Op::PushUndefined);
+            } else {
+                self.emit(Ir::Var(Access::GetRaw, storage, fscope));
+                self.op(Op::GetPrivateField);
+            }
+            self.op(Op::Return);
+            Ok(())
+        })();
+        self.restore(saved);
+        r?;
+        Ok(id)
     }
 
     /// The synthesized constructor (`constructor(...args) { super(...args); }` for derived
@@ -837,6 +935,15 @@ impl<'ast> Compiler<'_, 'ast> {
                                 self.op(Op::DefinePrivateField);
                             }
                         }
+                        self.op(Op::Drop);
+                    }
+                    ClassMember::Accessor { value, .. } => {
+                        // The accessor's storage field (a private field).
+                        let storage = key_var.unwrap_or(Atom::Empty);
+                        self.emit(Ir::Var(Access::Get, Atom::This, fscope));
+                        self.emit(Ir::Var(Access::GetRaw, storage, fscope));
+                        self.field_value(value.as_deref(), None)?;
+                        self.op(Op::DefinePrivateField);
                         self.op(Op::Drop);
                     }
                     ClassMember::StaticBlock { body, .. } => {

@@ -516,6 +516,9 @@ impl<'ast> Compiler<'_, 'ast> {
     /// for lexical declarations.
     fn for_head_assign(&mut self, left: &'ast ForHead) -> CResult<()> {
         match left {
+            ForHead::VarDecl(d) if matches!(d.kind, VarKind::Using | VarKind::AwaitUsing) => {
+                self.err(d.span, "not supported yet: `using` declarations")
+            }
             ForHead::VarDecl(d) => {
                 let Some(decl) = d.decls.first() else {
                     self.emit(Ir::Op(Op::Drop, 0, 0));

@@ -432,8 +432,16 @@ fn deep_nesting_fits_the_stack() {
                     }
                     n = n * 3 / 4;
                 }
-                let Some((n, src, p, mut atoms)) = best else { return 0 };
-                let r = compile(&p, &CompileOptions::script(), &mut atoms, src.as_str().into(), "d");
+                let Some((n, src, p, mut atoms)) = best else {
+                    return 0;
+                };
+                let r = compile(
+                    &p,
+                    &CompileOptions::script(),
+                    &mut atoms,
+                    src.as_str().into(),
+                    "d",
+                );
                 assert!(r.is_ok() || n > 0);
                 n
             })
