@@ -1187,7 +1187,7 @@ pub fn iterator_close(
         return t;
     }
     let saved = cx.take_exception();
-    let r = get_method(cx, &rec.iterator, Atom::Return_).and_then(|m| {
+    let r = get_method(cx, &rec.iterator, Atom::Return).and_then(|m| {
         m.map_or(Ok(Value::Undefined), |m| {
             super::call(cx, &m, &rec.iterator, &[])
         })
@@ -1201,7 +1201,7 @@ pub fn iterator_close(
 /// IteratorClose with a normal completion: calls `return`, whose result must be an object.
 /// Spec: #sec-iteratorclose
 pub fn iterator_close_normal(cx: &mut Cx, rec: &IteratorRecord) -> JsResult<()> {
-    let Some(m) = get_method(cx, &rec.iterator, Atom::Return_)? else {
+    let Some(m) = get_method(cx, &rec.iterator, Atom::Return)? else {
         return Ok(());
     };
     let r = super::call(cx, &m, &rec.iterator, &[])?;
