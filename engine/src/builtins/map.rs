@@ -58,6 +58,8 @@ static MAP_PROTO: &[Builtin] = &[
     ),
     method!("forEach", 1, for_each, Kind::Map),
     method!("get", 1, map_get),
+    method!("getOrInsert", 2, map_get_or_insert),
+    method!("getOrInsertComputed", 2, map_get_or_insert_computed),
     method!("has", 1, has, Kind::Map),
     method!(
         "keys",
@@ -123,6 +125,8 @@ static SET_ITER_PROTO: &[Builtin] = &[
 static WEAKMAP_PROTO: &[Builtin] = &[
     method!("delete", 1, weak_delete, Kind::WeakMap),
     method!("get", 1, weak_map_get),
+    method!("getOrInsert", 2, weak_map_get_or_insert),
+    method!("getOrInsertComputed", 2, weak_map_get_or_insert_computed),
     method!("has", 1, weak_has, Kind::WeakMap),
     method!("set", 2, weak_map_set),
     value!(@symbol SYM_TO_STRING_TAG, Val::Str("WeakMap"), attrs::CONFIGURABLE),
@@ -663,6 +667,58 @@ fn map_set(cx: &mut Cx, this: &Value, args: &[Value], _: &Value, _: u16) -> JsRe
     Ok(this.clone())
 }
 
+/// Map.prototype.getOrInsert(key, value) (proposal-upsert).
+fn map_get_or_insert(
+    cx: &mut Cx,
+    this: &Value,
+    args: &[Value],
+    _: &Value,
+    _: u16,
+) -> JsResult<Value> {
+    charge_growth(cx, this, Kind::Map, "getOrInsert")?;
+    let (k, v) = (arg(args, 0), arg(args, 1));
+    with_table(cx, this, Kind::Map, "getOrInsert", |t| match t.get(&k) {
+        Some(e) => e.1.clone(),
+        None => {
+            t.set(k, v.clone());
+            v
+        }
+    })
+}
+
+/// Map.prototype.getOrInsertComputed(key, callbackfn) (proposal-upsert): the callback runs
+/// only for a missing key; its result is stored even if the callback added the key.
+fn map_get_or_insert_computed(
+    cx: &mut Cx,
+    this: &Value,
+    args: &[Value],
+    _: &Value,
+    _: u16,
+) -> JsResult<Value> {
+    with_table(cx, this, Kind::Map, "getOrInsertComputed", |_| ())?;
+    let f = arg(args, 1);
+    if !is_callable(&f) {
+        return Err(cx.throw_type_error("getOrInsertComputed: callback is not a function"));
+    }
+    // CanonicalizeKeyedCollectionKey: -0 → +0 (also what the callback sees).
+    let k = match arg(args, 0) {
+        Value::Float(0.0) => Value::Int(0),
+        k => k,
+    };
+    let existing = with_table(cx, this, Kind::Map, "getOrInsertComputed", |t| {
+        t.get(&k).map(|e| e.1.clone())
+    })?;
+    if let Some(v) = existing {
+        return Ok(v);
+    }
+    let v = call(cx, &f, &Value::Undefined, std::slice::from_ref(&k))?;
+    charge_growth(cx, this, Kind::Map, "getOrInsertComputed")?;
+    with_table(cx, this, Kind::Map, "getOrInsertComputed", |t| {
+        t.set(k, v.clone())
+    })?;
+    Ok(v)
+}
+
 /// Set.prototype.add. Spec: #sec-set.prototype.add
 fn set_add(cx: &mut Cx, this: &Value, args: &[Value], _: &Value, _: u16) -> JsResult<Value> {
     charge_growth(cx, this, Kind::Set, "add")?;
@@ -1173,9 +1229,8 @@ impl WeakTable {
 
 /// Is `a` in the GlobalSymbolRegistry (made by `Symbol.for`)? Such symbols cannot be held
 /// weakly.
-fn is_registered_symbol(_cx: &Cx, _a: Atom) -> bool {
-    // TODO(builtins-a merge): consult `cx.symbol_registry` once the Symbol family lands.
-    false
+fn is_registered_symbol(cx: &Cx, a: Atom) -> bool {
+    cx.symbol_registry.is_registered(a)
 }
 
 /// CanBeHeldWeakly: objects and symbols that are not registered (Symbol.for).
@@ -1290,6 +1345,58 @@ fn weak_insert(cx: &mut Cx, this: &Value, kind: Kind, key: &Value, v: Value) -> 
 fn weak_map_set(cx: &mut Cx, this: &Value, args: &[Value], _: &Value, _: u16) -> JsResult<Value> {
     weak_insert(cx, this, Kind::WeakMap, &arg(args, 0), arg(args, 1))?;
     Ok(this.clone())
+}
+
+/// WeakMap.prototype.getOrInsert(key, value) (proposal-upsert).
+fn weak_map_get_or_insert(
+    cx: &mut Cx,
+    this: &Value,
+    args: &[Value],
+    _: &Value,
+    _: u16,
+) -> JsResult<Value> {
+    with_weak(cx, this, Kind::WeakMap, "getOrInsert", |_| ())?;
+    let k = arg(args, 0);
+    let Some(id) = weak_id_only(cx, &k) else {
+        return Err(cx.throw_type_error("invalid value used as weak collection key"));
+    };
+    let existing = with_weak(cx, this, Kind::WeakMap, "getOrInsert", |t| {
+        t.lookup(id).cloned()
+    })?;
+    if let Some(v) = existing {
+        return Ok(v);
+    }
+    let v = arg(args, 1);
+    weak_insert(cx, this, Kind::WeakMap, &k, v.clone())?;
+    Ok(v)
+}
+
+/// WeakMap.prototype.getOrInsertComputed(key, callbackfn) (proposal-upsert).
+fn weak_map_get_or_insert_computed(
+    cx: &mut Cx,
+    this: &Value,
+    args: &[Value],
+    _: &Value,
+    _: u16,
+) -> JsResult<Value> {
+    with_weak(cx, this, Kind::WeakMap, "getOrInsertComputed", |_| ())?;
+    let k = arg(args, 0);
+    let Some(id) = weak_id_only(cx, &k) else {
+        return Err(cx.throw_type_error("invalid value used as weak collection key"));
+    };
+    let f = arg(args, 1);
+    if !is_callable(&f) {
+        return Err(cx.throw_type_error("getOrInsertComputed: callback is not a function"));
+    }
+    let existing = with_weak(cx, this, Kind::WeakMap, "getOrInsertComputed", |t| {
+        t.lookup(id).cloned()
+    })?;
+    if let Some(v) = existing {
+        return Ok(v);
+    }
+    let v = call(cx, &f, &Value::Undefined, std::slice::from_ref(&k))?;
+    weak_insert(cx, this, Kind::WeakMap, &k, v.clone())?;
+    Ok(v)
 }
 
 /// WeakSet.prototype.add. Spec: #sec-weakset.prototype.add

@@ -25,6 +25,13 @@ pub struct SymbolRegistry {
     by_symbol: HashMap<Atom, Vec<u16>>,
 }
 
+impl SymbolRegistry {
+    /// Was `a` made by `Symbol.for` (such symbols cannot be held weakly)?
+    pub fn is_registered(&self, a: Atom) -> bool {
+        self.by_symbol.contains_key(&a)
+    }
+}
+
 static STATICS: &[Builtin] = &[method!("for", 1, symbol_for), method!("keyFor", 1, key_for)];
 
 static PROTOTYPE: &[Builtin] = &[
