@@ -559,7 +559,7 @@ fn from_entries_closes_the_iterator_on_bad_entry() {
         c2.set(c2.get() + 1);
         Ok(Value::Object(new_object(cx).unwrap()))
     });
-    set(cx, &it, Atom::Return_, ret, true).unwrap();
+    set(cx, &it, Atom::Return, ret, true).unwrap();
     let itv = Value::Object(it);
     let get_it = host_fn(cx, move |_, _, _| Ok(itv.clone()));
     let iterable = new_object(cx).unwrap();
