@@ -13,6 +13,8 @@ use crate::value::conv::to_string;
 use crate::value::Value;
 use crate::{method, value};
 
+static ERROR_STATICS: &[Builtin] = &[method!("isError", 1, is_error_fn)];
+
 static ERROR_PROTO: &[Builtin] = &[
     value!("name", Val::Str("Error"), attrs::HIDDEN),
     value!("message", Val::Str(""), attrs::HIDDEN),
@@ -121,6 +123,7 @@ pub fn init(cx: &mut Cx) -> JsResult<()> {
                 Some(Intrinsic::ErrorPrototype)
             },
             proto: table,
+            statics: if is_base { ERROR_STATICS } else { &[] },
             ..ClassDef::DEFAULT
         };
         install_class(cx, &def)?;
@@ -211,6 +214,14 @@ fn error_to_string(cx: &mut Cx, this: &Value, _: &[Value], _: &Value, _: u16) ->
     let sep = cx.new_string(": ")?;
     let a = cx.concat_strings(&name, &sep)?;
     Ok(Value::String(cx.concat_strings(&a, &msg)?))
+}
+
+/// Error.isError(arg): has [[ErrorData]] (proxies are not looked through).
+/// Spec: proposal-is-error, #sec-error.iserror
+fn is_error_fn(_: &mut Cx, _: &Value, args: &[Value], _: &Value, _: u16) -> JsResult<Value> {
+    Ok(Value::Bool(
+        matches!(arg(args, 0), Value::Object(o) if is_error(&o)),
+    ))
 }
 
 /// Is `o` an Error instance (has [[ErrorData]])?
