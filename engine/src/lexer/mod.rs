@@ -497,6 +497,14 @@ impl<'a> Lexer<'a> {
         if b != b'\\' && b < 0x80 {
             // `start..pos` is ASCII, hence on char boundaries.
             let text = &self.src[start..self.pos];
+            // Short names (nearly all) are widened on the stack, not the heap.
+            let mut small = [0u16; 32];
+            if text.len() <= small.len() {
+                for (d, s) in small.iter_mut().zip(text.bytes()) {
+                    *d = u16::from(s);
+                }
+                return Ok((atoms.intern_utf16(&small[..text.len()]), false));
+            }
             let buf: Vec<u16> = text.bytes().map(u16::from).collect();
             return Ok((atoms.intern_utf16(&buf), false));
         }

@@ -93,6 +93,7 @@ impl Parser<'_, '_> {
     }
 
     /// Spec: #sec-assignment-operators
+    #[inline(never)]
     fn assign_body(&mut self) -> PResult<Expr> {
         if self.ctx.yield_kw && self.is_kw(Atom::Yield) {
             return self.parse_yield();
@@ -142,6 +143,7 @@ impl Parser<'_, '_> {
     }
 
     /// Spec: #sec-generator-function-definitions (YieldExpression)
+    #[inline(never)]
     fn parse_yield(&mut self) -> PResult<Expr> {
         let start = self.tok.start;
         if self.ctx.in_params {
@@ -455,6 +457,7 @@ impl Parser<'_, '_> {
 
     /// The operand of `++` / `--`: an identifier or property reference (a call only in
     /// sloppy mode, web-compat: it throws a ReferenceError at run time).
+    #[inline(never)]
     fn update_target(&self, e: Expr) -> PResult<Expr> {
         let pat = self.simple_target(e, true)?;
         Ok(match pat.kind {
@@ -497,6 +500,7 @@ impl Parser<'_, '_> {
 
     /// Member accesses, calls, optional chains and tagged templates after `e`.
     /// Spec: #sec-left-hand-side-expressions, #sec-optional-chains
+    #[inline(never)]
     fn parse_chain(&mut self, mut e: Expr, start: u32, allow_call: bool) -> PResult<Expr> {
         let mut in_opt = false;
         loop {
@@ -615,6 +619,7 @@ impl Parser<'_, '_> {
     }
 
     /// `.name` / `.#name` after the dot.
+    #[inline(never)]
     fn member_name(&mut self) -> PResult<MemberProp> {
         let pos = self.tok.start;
         match self.tok.kind {
@@ -633,6 +638,7 @@ impl Parser<'_, '_> {
         }
     }
 
+    #[inline(never)]
     fn computed_member(&mut self) -> PResult<MemberProp> {
         self.expect(T::LBracket)?;
         let no_in = std::mem::replace(&mut self.no_in, false);
@@ -643,6 +649,7 @@ impl Parser<'_, '_> {
     }
 
     /// Arguments. Spec: #sec-argument-lists
+    #[inline(never)]
     pub(crate) fn parse_args(&mut self) -> PResult<Vec<Argument>> {
         self.expect(T::LParen)?;
         let no_in = std::mem::replace(&mut self.no_in, false);
@@ -663,6 +670,7 @@ impl Parser<'_, '_> {
     }
 
     /// Spec: #sec-new-operator, #sec-meta-properties (new.target)
+    #[inline(never)]
     fn parse_new(&mut self) -> PResult<Expr> {
         let start = self.tok.start;
         self.bump()?;
@@ -718,6 +726,7 @@ impl Parser<'_, '_> {
     }
 
     /// Spec: #sec-super-keyword
+    #[inline(never)]
     fn parse_super(&mut self) -> PResult<Expr> {
         let start = self.tok.start;
         self.bump()?;
@@ -756,6 +765,7 @@ impl Parser<'_, '_> {
 
     /// `import(...)`, `import.meta`, `import.source(...)`, `import.defer(...)`.
     /// Spec: #sec-import-calls, #sec-meta-properties
+    #[inline(never)]
     fn parse_import_expr(&mut self) -> PResult<Expr> {
         let start = self.tok.start;
         self.bump()?;
@@ -849,6 +859,7 @@ impl Parser<'_, '_> {
     }
 
     /// Spec: #sec-primary-expression
+    #[inline(never)]
     fn parse_primary(&mut self) -> PResult<Expr> {
         let start = self.tok.start;
         match self.tok.kind {
@@ -1004,6 +1015,7 @@ impl Parser<'_, '_> {
 
     /// Legacy octal literals / escapes are errors in strict mode.
     /// Spec: #sec-numericliterals-early-errors (Annex B), #sec-string-literals-early-errors
+    #[inline(never)]
     pub(crate) fn check_octal(&self) -> PResult<()> {
         if let Some(pos) = self.tok.legacy_octal {
             if self.ctx.strict {
@@ -1020,6 +1032,7 @@ impl Parser<'_, '_> {
 
     /// Regular expression literal early errors: the flags here, the pattern by the regexp
     /// parser. Spec: #sec-regular-expression-literals-static-semantics-early-errors
+    #[inline(never)]
     fn check_regexp(&mut self, pattern: Atom, flags: Atom, pos: u32) -> PResult<()> {
         let f = self.atoms.to_utf16(flags);
         let mut seen = 0u32;
@@ -1052,6 +1065,7 @@ impl Parser<'_, '_> {
 
     /// Template literal starting at the current `Template` token.
     /// Spec: #sec-template-literals (tagged templates allow invalid escapes: cooked = None)
+    #[inline(never)]
     pub(crate) fn parse_template(&mut self, tagged: bool) -> PResult<Template> {
         let start = self.tok.start;
         let mut quasis = Vec::new();
@@ -1098,6 +1112,7 @@ impl Parser<'_, '_> {
 
     /// `( ... )`: a parenthesized expression or arrow parameters (cover grammar).
     /// Spec: #sec-grouping-operator, #sec-arrow-function-definitions
+    #[inline(never)]
     fn parse_paren(&mut self) -> PResult<Expr> {
         let start = self.tok.start;
         self.bump()?;
@@ -1175,6 +1190,7 @@ impl Parser<'_, '_> {
     }
 
     /// `async x => ...` after `async` (current token is the parameter name).
+    #[inline(never)]
     fn parse_async_ident_arrow(&mut self, start: u32) -> PResult<Expr> {
         let pos = self.tok.start;
         let a = self.tok.atom();
@@ -1206,6 +1222,7 @@ impl Parser<'_, '_> {
     }
 
     /// `async(...)` call or `async (...) => ...`. `callee` is the `async` identifier.
+    #[inline(never)]
     fn parse_async_call_or_arrow(&mut self, start: u32, callee: Expr) -> PResult<Expr> {
         let saved = (
             self.yield_pos.take(),
@@ -1295,6 +1312,7 @@ impl Parser<'_, '_> {
     }
 
     /// Array literal. Spec: #sec-array-initializer
+    #[inline(never)]
     fn parse_array_literal(&mut self) -> PResult<Expr> {
         let start = self.tok.start;
         self.bump()?;
@@ -1328,6 +1346,7 @@ impl Parser<'_, '_> {
     }
 
     /// Object literal. Spec: #sec-object-initializer
+    #[inline(never)]
     fn parse_object_literal(&mut self) -> PResult<Expr> {
         let start = self.tok.start;
         self.bump()?;
@@ -1349,6 +1368,7 @@ impl Parser<'_, '_> {
         })
     }
 
+    #[inline(never)]
     fn parse_object_prop(&mut self, obj_start: u32, has_proto: &mut bool) -> PResult<ObjectProp> {
         let start = self.tok.start;
         if self.eat(T::Ellipsis)? {
@@ -1485,6 +1505,7 @@ impl Parser<'_, '_> {
 
     /// PropertyName (and ClassElementName when `private_ok`).
     /// Spec: #sec-object-initializer (PropertyName), #sec-class-definitions (ClassElementName)
+    #[inline(never)]
     pub(crate) fn parse_prop_key(&mut self, private_ok: bool) -> PResult<PropKey> {
         let start = self.tok.start;
         let key = match self.tok.kind {
@@ -1530,6 +1551,7 @@ impl Parser<'_, '_> {
 
     /// Parses `=> body` after arrow parameters. Spec: #sec-arrow-function-definitions,
     /// #sec-async-arrow-function-definitions
+    #[inline(never)]
     pub(crate) fn parse_arrow_rest(
         &mut self,
         start: u32,

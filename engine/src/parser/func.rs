@@ -52,6 +52,7 @@ impl Parser<'_, '_> {
     }
 
     /// `function` / `function*` expression; the current token is `function`.
+    #[inline(never)]
     pub(crate) fn parse_function_expr(&mut self, start: u32, is_async: bool) -> PResult<Function> {
         self.expect_kw(Atom::Function)?;
         let is_gen = self.eat(T::Star)?;
@@ -72,6 +73,7 @@ impl Parser<'_, '_> {
     }
 
     /// Function declaration; the current token is `function` (after `async`, if any).
+    #[inline(never)]
     pub(crate) fn parse_function_decl(
         &mut self,
         start: u32,
@@ -89,6 +91,7 @@ impl Parser<'_, '_> {
     }
 
     /// Parameters and body of any non-arrow function, starting at `(`.
+    #[inline(never)]
     pub(crate) fn parse_function_rest(
         &mut self,
         start: u32,
@@ -182,6 +185,7 @@ impl Parser<'_, '_> {
 
     /// Duplicate-parameter check, and the strict-mode name rules when the body's own
     /// `"use strict"` made the function strict after its parameters were parsed.
+    #[inline(never)]
     fn check_params(
         &mut self,
         names: &[(Atom, u32)],
@@ -219,6 +223,7 @@ impl Parser<'_, '_> {
     }
 
     /// FormalParameters in parentheses. Spec: #sec-parameter-lists
+    #[inline(never)]
     pub(crate) fn parse_formal_params(&mut self) -> PResult<Vec<Param>> {
         self.expect(T::LParen)?;
         let mut params = Vec::new();
@@ -267,6 +272,7 @@ impl Parser<'_, '_> {
     }
 
     /// Body of an arrow function after `=>`. Spec: #sec-arrow-function-definitions
+    #[inline(never)]
     pub(crate) fn parse_arrow_body(
         &mut self,
         start: u32,
@@ -387,11 +393,13 @@ impl Parser<'_, '_> {
     }
 
     /// Class declaration or expression; the current token is `class`.
+    #[inline(never)]
     pub(crate) fn parse_class(&mut self, start: u32, is_expr: bool) -> PResult<Class> {
         self.parse_class_inner(start, is_expr, false)
     }
 
     /// `allow_anonymous`: `export default class {}`.
+    #[inline(never)]
     pub(crate) fn parse_class_inner(
         &mut self,
         start: u32,
@@ -452,6 +460,7 @@ impl Parser<'_, '_> {
 
     /// One ClassElement (or `None` for the constructor, stored in `constructor`).
     /// Spec: #sec-class-definitions-static-semantics-early-errors
+    #[inline(never)]
     fn parse_class_member(
         &mut self,
         derived: bool,
@@ -613,6 +622,7 @@ impl Parser<'_, '_> {
 
     /// A field initializer: its own function context (no `arguments`, `super()`; `yield` and
     /// `await` are not operators there: Initializer[+In, ~Yield, ~Await]).
+    #[inline(never)]
     fn parse_field_initializer(&mut self) -> PResult<Expr> {
         let outer = self.ctx;
         let ctx = Ctx {
@@ -638,6 +648,7 @@ impl Parser<'_, '_> {
 
     /// `static { ... }`. Spec: #sec-class-definitions-static-semantics-early-errors
     /// (ClassStaticBlockBody)
+    #[inline(never)]
     fn parse_static_block(&mut self, start: u32) -> PResult<ClassMember> {
         self.enter()?;
         let ctx = Ctx {

@@ -70,8 +70,14 @@ pub struct ParseOptions {
 
 /// Default nesting limit; the AST depth the compiler sees is bounded by it.
 pub const DEFAULT_MAX_DEPTH: u32 = 1000;
-/// Default native stack budget (native builds have 8 MiB main threads; wasm32 a 1 MiB shadow
-/// stack and wasmtime's 512 KiB wasm stack).
+/// Default native stack budget, measured from the address of a local (on wasm32 that is the
+/// shadow stack in linear memory, which grows about half as fast as wasmtime's native wasm
+/// stack: a 256 KiB shadow budget overflowed the default 512 KiB wasm stack, 224 KiB did not).
+/// Native builds have 8 MiB main threads (2 MiB for spawned ones).
+#[cfg(target_arch = "wasm32")]
+pub const DEFAULT_STACK_BUDGET: usize = 160 * 1024;
+/// Default native stack budget (see the wasm32 variant for the calibration).
+#[cfg(not(target_arch = "wasm32"))]
 pub const DEFAULT_STACK_BUDGET: usize = 256 * 1024;
 
 impl ParseOptions {

@@ -67,6 +67,7 @@ impl Parser<'_, '_> {
         Ok(PatternElem { target, default })
     }
 
+    #[inline(never)]
     fn parse_array_binding(&mut self) -> PResult<Pattern> {
         let start = self.tok.start;
         self.bump()?;
@@ -96,6 +97,7 @@ impl Parser<'_, '_> {
         })
     }
 
+    #[inline(never)]
     fn parse_object_binding(&mut self) -> PResult<Pattern> {
         let start = self.tok.start;
         self.bump()?;
@@ -189,6 +191,7 @@ impl Parser<'_, '_> {
 
     /// The target of a compound assignment, update or for-in/of head: an identifier or
     /// property reference (parentheses allowed). With `web_compat`, a call in sloppy mode.
+    #[inline(never)]
     pub(crate) fn simple_target(&self, e: Expr, web_compat: bool) -> PResult<Pattern> {
         let span = e.span;
         let mut e = e;
@@ -222,6 +225,7 @@ impl Parser<'_, '_> {
 
     /// Converts an expression (from the cover grammar) to a pattern: an assignment pattern
     /// (`binding == false`), or a binding pattern for arrow parameters.
+    #[inline(never)]
     pub(crate) fn expr_to_pattern(&mut self, e: Expr, binding: bool) -> PResult<Pattern> {
         self.enter()?;
         let span = e.span;
@@ -371,6 +375,7 @@ impl Parser<'_, '_> {
     }
 
     /// An element of an object/array literal as a pattern element: `x = 1` gives a default.
+    #[inline(never)]
     fn elem_from_expr(&mut self, e: Expr, binding: bool) -> PResult<(Pattern, Option<Box<Expr>>)> {
         match e.kind {
             ExprKind::Assign {
@@ -391,6 +396,7 @@ impl Parser<'_, '_> {
     }
 
     /// Checks that an assignment pattern (already converted) is also a valid binding pattern.
+    #[inline(never)]
     pub(crate) fn validate_binding_pattern(&mut self, p: &Pattern) -> PResult<()> {
         self.enter()?;
         match &p.kind {
@@ -423,6 +429,7 @@ impl Parser<'_, '_> {
     }
 
     /// Converts parenthesized cover items to arrow parameters.
+    #[inline(never)]
     pub(crate) fn cover_to_params(
         &mut self,
         items: Vec<Expr>,

@@ -15,6 +15,30 @@ use super::{PResult, Parser};
 use crate::ast::{ObjectPatternProp, Pattern, PatternKind};
 use crate::atoms::Atom;
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// A fast hasher for atom keys (multiplicative, FxHash-style): scope maps are built for every
+/// block, and SipHash dominated them. Atoms are not attacker-chosen hash inputs in a way that
+/// matters here: the worst case is a slower parse of the one script that chose them.
+#[derive(Default)]
+pub(crate) struct AtomHasher(u64);
+
+impl Hasher for AtomHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u32(u32::from(b));
+        }
+    }
+    fn write_u32(&mut self, v: u32) {
+        self.0 = (self.0.rotate_left(5) ^ u64::from(v)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+pub(crate) type AtomMap<V> = HashMap<Atom, V, BuildHasherDefault<AtomHasher>>;
+pub(crate) type AtomSet = HashSet<Atom, BuildHasherDefault<AtomHasher>>;
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub(crate) enum ScopeKind {
@@ -41,16 +65,16 @@ pub(crate) enum DeclKind {
 
 pub(crate) struct Scope {
     pub kind: ScopeKind,
-    lex: HashMap<Atom, DeclKind>,
-    vars: HashSet<Atom>,
+    lex: AtomMap<DeclKind>,
+    vars: AtomSet,
 }
 
 impl Scope {
     pub fn new(kind: ScopeKind) -> Scope {
         Scope {
             kind,
-            lex: HashMap::new(),
-            vars: HashSet::new(),
+            lex: AtomMap::default(),
+            vars: AtomSet::default(),
         }
     }
 

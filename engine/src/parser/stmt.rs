@@ -13,6 +13,7 @@ use std::collections::HashSet;
 
 impl Parser<'_, '_> {
     /// StatementListItem: a statement or a declaration.
+    #[inline(never)]
     pub(crate) fn parse_statement_list_item(&mut self) -> PResult<Stmt> {
         let start = self.tok.start;
         if self.tok.kind == T::Name && !self.tok.escaped {
@@ -121,6 +122,7 @@ impl Parser<'_, '_> {
 
     /// `using x = e, y = f` / `await using ...` (the keyword(s) are the current token(s)).
     /// Only binding identifiers; an initializer unless in a for-of head (`in_for`).
+    #[inline(never)]
     pub(crate) fn parse_using_decl(&mut self, kind: VarKind, in_for: bool) -> PResult<VarDecl> {
         let start = self.tok.start;
         if kind == VarKind::AwaitUsing {
@@ -335,10 +337,24 @@ impl Parser<'_, '_> {
                     );
                 }
                 _ => {
-                    if self.peek()?.kind == T::Colon {
-                        return self.parse_labelled(start, labelled_fn_ok);
+                    // Parse first, then see whether a lone identifier is followed by `:`
+                    // (saves a peek on every expression statement).
+                    let name_end = self.tok.end;
+                    let e = self.parse_expression()?;
+                    if self.at(T::Colon) {
+                        if let ExprKind::Ident(id) = &e.kind {
+                            if id.span == crate::ast::Span::new(start, name_end) {
+                                return self.parse_labelled_rest(
+                                    start,
+                                    id.name,
+                                    name_end,
+                                    labelled_fn_ok,
+                                );
+                            }
+                        }
                     }
-                    self.parse_expression_statement()?
+                    self.semicolon()?;
+                    StmtKind::Expr(Box::new(e))
                 }
             },
             T::Name => {
@@ -363,6 +379,7 @@ impl Parser<'_, '_> {
     }
 
     /// `{ StatementList }` after pushing the scope; consumes both braces.
+    #[inline(never)]
     fn parse_block_body(&mut self) -> PResult<Vec<Stmt>> {
         self.expect(T::LBrace)?;
         let mut body = Vec::new();
@@ -410,6 +427,7 @@ impl Parser<'_, '_> {
     }
 
     /// Spec: #sec-if-statement; Annex B.3.3 `if (x) function f() {}` in sloppy mode.
+    #[inline(never)]
     fn parse_if(&mut self) -> PResult<StmtKind> {
         self.bump()?;
         let test = self.parse_paren_expr()?;
@@ -456,6 +474,7 @@ impl Parser<'_, '_> {
     }
 
     /// Spec: #sec-labelled-statements; Annex B.3.1 labelled function declarations.
+    #[inline(never)]
     fn parse_labelled(&mut self, start: u32, labelled_fn_ok: bool) -> PResult<Stmt> {
         let name = self.tok.atom();
         let escaped = self.tok.escaped;
@@ -463,14 +482,27 @@ impl Parser<'_, '_> {
             return self.err_at(start, "keywords cannot contain escape characters");
         }
         self.check_ident(name, start, false)?;
+        let end = self.tok.end;
+        self.bump()?;
+        self.parse_labelled_rest(start, name, end, labelled_fn_ok)
+    }
+
+    /// The rest of a labelled statement; the current token is the `:`.
+    #[inline(never)]
+    fn parse_labelled_rest(
+        &mut self,
+        start: u32,
+        name: Atom,
+        end: u32,
+        labelled_fn_ok: bool,
+    ) -> PResult<Stmt> {
         if self.find_label(name).is_some() {
             return self.err_at(start, format!("duplicate label '{}'", self.atom_text(name)));
         }
         let label = Ident {
             name,
-            span: crate::ast::Span::new(start, self.tok.end),
+            span: crate::ast::Span::new(start, end),
         };
-        self.bump()?;
         self.bump()?; // ':'
         let is_loop = self.is_kw(Atom::For) || self.is_kw(Atom::While) || self.is_kw(Atom::Do);
         self.labels.push(Label { name, is_loop });
@@ -509,6 +541,7 @@ impl Parser<'_, '_> {
     }
 
     /// Spec: #sec-break-statement, #sec-continue-statement (early errors)
+    #[inline(never)]
     fn parse_break_continue(&mut self) -> PResult<StmtKind> {
         let start = self.tok.start;
         let is_break = self.is_kw(Atom::Break);
@@ -557,6 +590,7 @@ impl Parser<'_, '_> {
     }
 
     /// Spec: #sec-switch-statement
+    #[inline(never)]
     fn parse_switch(&mut self) -> PResult<StmtKind> {
         self.bump()?;
         let discriminant = self.parse_paren_expr()?;
@@ -609,6 +643,7 @@ impl Parser<'_, '_> {
     }
 
     /// Spec: #sec-try-statement (and its early errors)
+    #[inline(never)]
     fn parse_try(&mut self) -> PResult<StmtKind> {
         self.bump()?;
         self.push_scope(ScopeKind::Block);
@@ -668,6 +703,7 @@ impl Parser<'_, '_> {
     /// `for` head (`in_for`), initializers are checked by the caller. Names are declared
     /// (for `var` in a for-of head the caller declares them instead).
     /// Spec: #sec-let-and-const-declarations, #sec-variable-statement
+    #[inline(never)]
     pub(crate) fn parse_var_decl(&mut self, kind: VarKind, in_for: bool) -> PResult<VarDecl> {
         let start = self.tok.start;
         self.bump()?;
@@ -730,6 +766,7 @@ impl Parser<'_, '_> {
     }
 
     /// Spec: #sec-for-statement, #sec-for-in-and-for-of-statements
+    #[inline(never)]
     fn parse_for(&mut self) -> PResult<StmtKind> {
         let for_start = self.tok.start;
         self.bump()?;
@@ -753,6 +790,7 @@ impl Parser<'_, '_> {
         r
     }
 
+    #[inline(never)]
     fn parse_for_rest(&mut self, is_await: bool, init_start: u32) -> PResult<StmtKind> {
         let mut init: Option<ForInit> = None;
         if self.at(T::Semi) {
@@ -1051,6 +1089,7 @@ impl Parser<'_, '_> {
     }
 
     /// Spec: #sec-imports
+    #[inline(never)]
     fn parse_import(&mut self) -> PResult<Stmt> {
         let start = self.tok.start;
         self.bump()?;
@@ -1171,6 +1210,7 @@ impl Parser<'_, '_> {
     }
 
     /// Spec: #sec-exports
+    #[inline(never)]
     fn parse_export(
         &mut self,
         exported: &mut HashSet<Atom>,

@@ -8,7 +8,8 @@
 //! needed for parsing and are skipped.
 //!
 //! Usage: `cargo run --release -p qjs-tests --bin parse262 -- [--filter SUBSTR] [--show N]
-//! [--list-failures FILE]`
+//! [--list-failures FILE]`, or `-- --bench DIR` to time parsing every `.js` file in DIR
+//! (e.g. the Octane sources) as scripts, 20 rounds, and print the throughput.
 
 use qjs_engine::atoms::AtomTable;
 use qjs_engine::parser::{parse, ParseOptions};
@@ -117,6 +118,35 @@ fn group_of(rel: &str) -> String {
     }
 }
 
+/// Parses every `.js` file of `dir` 20 times and prints MB/s.
+fn bench(dir: &str) {
+    let mut files = Vec::new();
+    collect(Path::new(dir), &mut files);
+    let sources: Vec<String> = files
+        .iter()
+        .filter_map(|p| std::fs::read_to_string(p).ok())
+        .collect();
+    let bytes: usize = sources.iter().map(|s| s.len()).sum();
+    let rounds = 20;
+    let started = Instant::now();
+    for _ in 0..rounds {
+        for src in &sources {
+            let mut atoms = AtomTable::new();
+            if let Err(e) = parse(src, &ParseOptions::script(), &mut atoms) {
+                println!("parse error: {e}");
+                return;
+            }
+        }
+    }
+    let secs = started.elapsed().as_secs_f64();
+    println!(
+        "{} files, {:.2} MB x {rounds} rounds in {secs:.3} s: {:.1} MB/s",
+        sources.len(),
+        bytes as f64 / 1e6,
+        (bytes * rounds) as f64 / 1e6 / secs
+    );
+}
+
 fn main() {
     let mut filter = String::new();
     let mut show = 30usize;
@@ -127,6 +157,7 @@ fn main() {
             "--filter" => filter = args.next().unwrap_or_default(),
             "--show" => show = args.next().and_then(|s| s.parse().ok()).unwrap_or(30),
             "--list-failures" => list_file = args.next(),
+            "--bench" => return bench(&args.next().unwrap_or_default()),
             _ => filter = a,
         }
     }
