@@ -524,6 +524,11 @@ impl JsObject {
 
     /// Mutable access to a dictionary shape (only this object owns it).
     fn dict(&mut self) -> Option<&mut Shape> {
+        // Someone may hold a clone of this object's dictionary `Rc` (through `shape()`):
+        // then take a private copy first, so the slot vector and the shape never diverge.
+        if self.shape.is_dictionary() && Rc::get_mut(&mut self.shape).is_none() {
+            self.shape = Rc::new(self.shape.to_dictionary());
+        }
         Rc::get_mut(&mut self.shape)
     }
 

@@ -189,11 +189,13 @@ impl Shape {
 
     /// An unshared copy that its object may mutate.
     pub fn to_dictionary(&self) -> Shape {
+        // Tombstones (from a dictionary source) are dropped only by the owner's compaction,
+        // which also moves its slots; keep them so slot numbers stay valid.
         let props = self.props.clone();
         let index = Self::build_index(&props);
         Shape {
             props,
-            deleted: 0,
+            deleted: self.deleted,
             index,
             dictionary: true,
             transitions: RefCell::new(HashMap::default()),
