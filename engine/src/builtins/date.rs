@@ -13,8 +13,8 @@
 
 use super::{arg, install_class, Builtin, ClassDef};
 use crate::atoms::Atom;
-use crate::object::ops::{get_v, invoke, ordinary_create_from_constructor};
-use crate::object::{attrs, is_callable, ObjectData};
+use crate::object::ops::{invoke, ordinary_create_from_constructor};
+use crate::object::{attrs, ObjectData};
 use crate::realm::{Cx, Intrinsic, JsResult};
 use crate::value::conv::{
     ordinary_to_primitive, to_integer_or_infinity, to_number, to_object, to_primitive, Hint,
@@ -675,10 +675,6 @@ fn to_json(cx: &mut Cx, this: &Value, _: &[Value], _: &Value, _: u16) -> JsResul
     }
     // 4. Return Invoke(O, "toISOString").
     let k = cx.intern("toISOString");
-    let f = get_v(cx, &o, k)?;
-    if !is_callable(&f) {
-        return Err(cx.throw_type_error("toISOString is not a function"));
-    }
     invoke(cx, &o, k, &[])
 }
 
