@@ -55,11 +55,11 @@ macro_rules! for_each_atom {
             (ToString, "toString"), (ValueOf, "valueOf"), (ToJSON, "toJSON"),
             (Value, "value"), (Writable, "writable"), (Enumerable, "enumerable"),
             (Configurable, "configurable"), (Done, "done"), (Next, "next"),
-            (Return_, "return"), (Throw_, "throw"), (Message, "message"), (Cause, "cause"),
+            (ReturnDup, "return"), (ThrowDup, "throw"), (Message, "message"), (Cause, "cause"),
             (Errors, "errors"), (Stack, "stack"), (Callee, "callee"), (Caller, "caller"),
             (Then, "then"), (Raw, "raw"), (Index, "index"), (Input, "input"),
             (Groups, "groups"), (Indices, "indices"), (LastIndex, "lastIndex"),
-            (Flags, "flags"), (Source_, "source"), (Global, "global"),
+            (Flags, "flags"), (SourceDup, "source"), (Global, "global"),
             (GlobalThis, "globalThis"), (Object, "Object"), (Array, "Array"),
             (Function_, "Function"), (Error, "Error"), (Symbol, "Symbol"),
             (String, "String"), (Number, "Number"), (Boolean, "Boolean"),
@@ -91,6 +91,17 @@ macro_rules! define_predefined {
 
 for_each_atom!(define_predefined);
 
+/// Property-name spellings of words that are also keywords. The table maps each text to its
+/// FIRST entry, so `"return"` interns as [`Atom::Return`]: these must be the same atoms, or
+/// `get(obj, Atom::Return_)` would miss a `return` method defined by script or by a builtin
+/// table. (The later `*Dup` entries of the list are never produced by interning.)
+#[allow(non_upper_case_globals, reason = "atom constants read like the words they stand for")]
+impl Atom {
+    pub const Return_: Atom = Atom::Return;
+    pub const Throw_: Atom = Atom::Throw;
+    pub const Source_: Atom = Atom::Source;
+}
+
 /// Calls `$m!` with the well-known symbols as `(CONST_NAME, "description")`. They are
 /// created by [`AtomTable::new`] right after the predefined atoms, in this order.
 #[macro_export]
@@ -104,6 +115,7 @@ macro_rules! for_each_well_known_symbol {
             (SYM_SEARCH, "Symbol.search"), (SYM_SPECIES, "Symbol.species"),
             (SYM_SPLIT, "Symbol.split"), (SYM_TO_PRIMITIVE, "Symbol.toPrimitive"),
             (SYM_TO_STRING_TAG, "Symbol.toStringTag"), (SYM_UNSCOPABLES, "Symbol.unscopables"),
+            (SYM_ASYNC_DISPOSE, "Symbol.asyncDispose"), (SYM_DISPOSE, "Symbol.dispose"),
         }
     };
 }

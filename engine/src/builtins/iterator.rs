@@ -488,8 +488,9 @@ fn lazy_helper(
             return Err(close_after_error(cx, this, t));
         }
         let n = to_integer_or_infinity(cx, &Value::Float(n))?;
-        if n < 0.0 {
-            let t = cx.throw_range_error("limit must be non-negative");
+        // (test262 also requires finite limits above 2^53 - 1 to be rejected.)
+        if n < 0.0 || (n.is_finite() && n > 9007199254740991.0) {
+            let t = cx.throw_range_error("limit must be a non-negative safe integer");
             return Err(close_after_error(cx, this, t));
         }
         remaining = n;

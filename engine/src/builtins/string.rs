@@ -7,6 +7,11 @@
 //! (`JsString::to_utf16`), except the iterator, `codePointAt`, `isWellFormed` and
 //! `toWellFormed`, which decode surrogate pairs.
 //!
+//! The symbol-method dispatch (`regexp[@@split]` ...) happens only for objects: primitives
+//! are never probed (ecma262 PR #3009, "don't call well-known Symbol methods for RegExp on
+//! primitive values", which test262 tests; the spec text here still says "neither
+//! undefined nor null").
+//!
 //! Invariants:
 //! - Results are built in a [`StrBuf`], which enforces the string length limit (RangeError
 //!   "invalid string length") and checks the memory limit before each growth.
@@ -736,7 +741,7 @@ fn search_dispatch(
     }
     // 2. Delegate to regexp[@@match] / [@@search].
     let regexp = arg(args, 0);
-    if !regexp.is_nullish() {
+    if regexp.is_object() {
         if let Some(m) = get_method(cx, &regexp, sym)? {
             return call(cx, &m, &regexp, std::slice::from_ref(this));
         }
@@ -769,7 +774,7 @@ fn match_all(cx: &mut Cx, this: &Value, args: &[Value], _: &Value, _: u16) -> Js
         return Err(cx.throw_type_error("String.prototype.matchAll called on null or undefined"));
     }
     let regexp = arg(args, 0);
-    if !regexp.is_nullish() {
+    if regexp.is_object() {
         // 2.a-b. A RegExp must be global.
         if is_regexp(cx, &regexp)? {
             require_global_flag(cx, &regexp, "String.prototype.matchAll")?;
@@ -940,7 +945,7 @@ fn replace(cx: &mut Cx, this: &Value, args: &[Value], _: &Value, _: u16) -> JsRe
     let search_value = arg(args, 0);
     let replace_value = arg(args, 1);
     // 2. Delegate to searchValue[@@replace].
-    if !search_value.is_nullish() {
+    if search_value.is_object() {
         if let Some(r) = get_method(cx, &search_value, Atom::SYM_REPLACE)? {
             return call(cx, &r, &search_value, &[this.clone(), replace_value]);
         }
@@ -986,7 +991,7 @@ fn replace_all(cx: &mut Cx, this: &Value, args: &[Value], _: &Value, _: u16) -> 
     let search_value = arg(args, 0);
     let replace_value = arg(args, 1);
     // 2. A global RegExp (checked), or any object with @@replace.
-    if !search_value.is_nullish() {
+    if search_value.is_object() {
         if is_regexp(cx, &search_value)? {
             require_global_flag(cx, &search_value, "String.prototype.replaceAll")?;
         }
@@ -1194,7 +1199,7 @@ fn split(cx: &mut Cx, this: &Value, args: &[Value], _: &Value, _: u16) -> JsResu
     let separator = arg(args, 0);
     let limit = arg(args, 1);
     // 2. Delegate to separator[@@split].
-    if !separator.is_nullish() {
+    if separator.is_object() {
         if let Some(f) = get_method(cx, &separator, Atom::SYM_SPLIT)? {
             return call(cx, &f, &separator, &[this.clone(), limit]);
         }

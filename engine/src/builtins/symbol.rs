@@ -64,7 +64,9 @@ static CLASS: ClassDef = ClassDef {
 /// The well-known symbols as properties of the constructor (all attributes false).
 /// Spec: #sec-well-known-symbols
 const WELL_KNOWN: &[(&str, Atom)] = &[
+    ("asyncDispose", Atom::SYM_ASYNC_DISPOSE),
     ("asyncIterator", Atom::SYM_ASYNC_ITERATOR),
+    ("dispose", Atom::SYM_DISPOSE),
     ("hasInstance", Atom::SYM_HAS_INSTANCE),
     ("isConcatSpreadable", Atom::SYM_IS_CONCAT_SPREADABLE),
     ("iterator", Atom::SYM_ITERATOR),

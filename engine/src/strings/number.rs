@@ -169,21 +169,30 @@ pub fn precision_digits(v: f64, p: u32) -> (String, i32) {
     let (num, den) = to_rational(v);
     let mut e = v.log10().floor() as i32;
     for _ in 0..4 {
-        // n = round(v / 10^(e - p + 1))
+        // v / 10^(e - p + 1) as the exact fraction a / b.
         let shift = e - p as i32 + 1;
-        let n = if shift >= 0 {
-            round_half_up(&num, &(&den * pow10(shift as u32)))
+        let (a, b) = if shift >= 0 {
+            (num.clone(), &den * pow10(shift as u32))
         } else {
-            round_half_up(&(&num * pow10((-shift) as u32)), &den)
+            (&num * pow10((-shift) as u32), den.clone())
         };
-        let s = n.to_string();
-        if s.len() as u32 > p {
+        // Choose e exactly (the f64 log10 estimate can be off by one near powers of ten):
+        // 10^(p-1) <= floor(v / 10^(e-p+1)) < 10^p.
+        let digits = (&a / &b).to_string().len() as u32;
+        if digits > p {
             e += 1;
             continue;
         }
-        if (s.len() as u32) < p {
+        if digits < p {
             e -= 1;
             continue;
+        }
+        // n = round(v / 10^(e - p + 1)); rounding up to 10^p carries into the exponent.
+        let s = round_half_up(&a, &b).to_string();
+        if s.len() as u32 > p {
+            let mut one = String::from("1");
+            one.push_str(&"0".repeat(p as usize - 1));
+            return (one, e + 1);
         }
         return (s, e);
     }
