@@ -51,6 +51,9 @@ pub struct Program {
     /// A code unit every match must start with (the first unit of a leading literal
     /// character), used to skip start positions quickly.
     pub first_unit: Option<u16>,
+    /// The Latin-1 units a match can start with (bit per unit) and whether a unit of 256 or
+    /// more can start one; None when unknown (anything may start a match).
+    pub first_set: Option<([u64; 4], bool)>,
 }
 
 #[derive(Copy, Clone)]
@@ -104,12 +107,14 @@ pub fn compile(node: &Node, capture_count: u32, flags: &super::Flags) -> CResult
         }
         _ => None,
     };
+    let first_set = first_set(&c.code, &c.classes, c.unicode);
     Ok(Program {
         code: c.code,
         classes: c.classes,
         backrefs: c.backrefs,
         registers: c.registers,
         first_unit,
+        first_set,
     })
 }
 
@@ -394,6 +399,58 @@ impl Compiler {
         self.patch(head, exit);
         Ok(())
     }
+}
+
+/// The possible first code units of a match, from the first instruction that consumes input
+/// (after the capture saves at the start). Conservative: units of 256 and more are assumed
+/// possible unless the matcher is an exact character.
+fn first_set(code: &[Insn], classes: &[ClassEntry], unicode: bool) -> Option<([u64; 4], bool)> {
+    let mut pc = 1;
+    let insn = loop {
+        match code.get(pc)? {
+            Insn::Save { .. } => pc += 1,
+            Insn::GreedyChar { min, .. } if *min >= 1 => pc += 1,
+            other => break *other,
+        }
+    };
+    let mut bits = [0u64; 4];
+    let mut set = |u: u32| {
+        if let Some(w) = bits.get_mut((u / 64) as usize) {
+            *w |= 1 << (u % 64);
+        }
+    };
+    let high = match insn {
+        Insn::Char { c, back: false } => {
+            if c < 256 {
+                set(c);
+            }
+            c >= 256
+        }
+        Insn::CharI { c, back: false } => {
+            for u in 0..256 {
+                if crate::unicode::case::canonicalize(u, unicode) == c {
+                    set(u);
+                }
+            }
+            true
+        }
+        Insn::Class { idx, back: false } => {
+            let cls = classes.get(idx as usize)?;
+            for u in 0..256u32 {
+                let cu = if cls.icase {
+                    crate::unicode::case::canonicalize(u, unicode)
+                } else {
+                    u
+                };
+                if cls.set.contains(cu) != cls.negate {
+                    set(u);
+                }
+            }
+            true
+        }
+        _ => return None,
+    };
+    Some((bits, high))
 }
 
 fn apply_modifiers(ctx: Ctx, add: &ModFlags, remove: &ModFlags) -> Ctx {

@@ -607,7 +607,34 @@ pub fn exec<T: Text + ?Sized>(
                 return Ok(None);
             }
         }
-        if vm.run(0, pos)? {
+        if let (Some((bits, high)), false) = (&prog.first_set, sticky) {
+            // Skip start positions whose first unit cannot begin a match. Units below 256 are
+            // whole characters in every mode, so stepping by one unit is AdvanceStringIndex.
+            loop {
+                if pos >= len {
+                    return Ok(None);
+                }
+                let u = text.unit(pos);
+                if u < 256 {
+                    if bits
+                        .get((u / 64) as usize)
+                        .is_some_and(|w| w & (1 << (u % 64)) != 0)
+                    {
+                        break;
+                    }
+                    pos += 1;
+                } else if *high {
+                    break;
+                } else {
+                    pos += vm.char_at(pos).map_or(1, |(_, w)| w);
+                }
+            }
+        }
+        // Slot 0 is set directly: nothing before the first instruction needs undoing.
+        if let Some(s0) = vm.slots.first_mut() {
+            *s0 = pos;
+        }
+        if vm.run(1, pos)? {
             return Ok(Some(vm.slots));
         }
         if sticky {
