@@ -342,8 +342,8 @@ pub fn async_complete(cx: &mut Cx, g: &Obj, r: JsResult<Value>) -> JsResult<Valu
                 reject_promise(cx, &req.promise, e)?;
             }
         }
-    } else if let Err(t) = r {
-        return Err(t);
+    } else {
+        r?;
     }
     drain_queue(cx, g)?;
     Ok(Value::Undefined)

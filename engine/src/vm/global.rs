@@ -276,6 +276,10 @@ pub fn function_source_text(o: &Obj) -> Option<String> {
 }
 
 /// Module code reached `initial_yield` (not supported yet: modules run no further).
+#[expect(
+    clippy::boxed_local,
+    reason = "frames travel boxed through the interpreter"
+)]
 pub fn park_module_frame(_cx: &mut Cx, _f: Box<Frame>) -> Value {
     Value::Undefined
 }

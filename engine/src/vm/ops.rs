@@ -1579,6 +1579,10 @@ pub fn suspend(cx: &mut Cx, mut f: Box<Frame>, op: Op, v: Value) -> SuspendStep 
 /// Completes a frame: the value its caller receives. Spec: #sec-ecmascript-function-objects-construct-argumentslist-newtarget (step 10-12)
 #[cold]
 #[inline(never)]
+#[expect(
+    clippy::boxed_local,
+    reason = "frames travel boxed through the interpreter"
+)]
 pub fn finish_frame(cx: &mut Cx, f: Box<Frame>, r: JsResult<Value>) -> JsResult<Value> {
     let f = *f;
     match f.mode {

@@ -797,10 +797,7 @@ fn combinator_body(
     let mut index: u32 = 0;
     loop {
         let step = call(cx, &next, &it, &[]);
-        let r = match step {
-            Ok(r) => r,
-            Err(t) => return Err(t),
-        };
+        let r = step?;
         let (v, done) = super::ops::iter_value_done(cx, &r)?;
         if done {
             break;
