@@ -465,7 +465,7 @@ fn eval_in(cx: &mut Cx, source: &str, opts: &EvalOptions) -> JsResult<V> {
         SourceKind::Script => {
             crate::vm::global::eval_script(cx, source, &opts.filename, opts.strict)
         }
-        SourceKind::Module => Err(cx.throw_syntax_error("not supported yet: modules")),
+        SourceKind::Module => crate::vm::module::eval_module(cx, source, &opts.filename),
     }
 }
 

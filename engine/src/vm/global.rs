@@ -275,13 +275,9 @@ pub fn function_source_text(o: &Obj) -> Option<String> {
     Some(t.to_string())
 }
 
-/// Module code reached `initial_yield` (not supported yet: modules run no further).
-#[expect(
-    clippy::boxed_local,
-    reason = "frames travel boxed through the interpreter"
-)]
-pub fn park_module_frame(_cx: &mut Cx, _f: Box<Frame>) -> Value {
-    Value::Undefined
+/// Module code reached `initial_yield`: the module machinery takes the frame.
+pub fn park_module_frame(cx: &mut Cx, f: Box<Frame>) -> Value {
+    super::module::park(cx, f)
 }
 
 /// The current call-site stack as `    at f (file:line:col)` lines, innermost first.

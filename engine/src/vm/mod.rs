@@ -20,6 +20,7 @@ pub mod function;
 pub mod generator;
 pub mod global;
 pub mod interp;
+pub mod module;
 pub mod ops;
 pub mod promise;
 pub mod state;

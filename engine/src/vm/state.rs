@@ -43,6 +43,11 @@ pub struct VmState {
     pub next_template_site: u32,
     /// Unhandled promise rejections not yet reported (promise objects).
     pub pending_rejections: Vec<Value>,
+    /// Loaded modules and their index by canonical name.
+    pub modules: Vec<super::module::Module>,
+    pub module_by_name: HashMap<String, usize>,
+    /// A module frame that just reached `initial_yield`.
+    pub parked_module: Option<Box<super::frame::Frame>>,
 }
 
 impl Default for VmState {
@@ -56,6 +61,9 @@ impl Default for VmState {
             templates: HashMap::new(),
             next_template_site: 0,
             pending_rejections: Vec::new(),
+            modules: Vec::new(),
+            module_by_name: HashMap::new(),
+            parked_module: None,
         }
     }
 }

@@ -65,3 +65,26 @@ fn run_file_from_env() {
         Err(e) => println!("UNCAUGHT {e}"),
     }
 }
+
+#[test]
+fn closures_classes_generators_async() {
+    let src = r#"
+        function fib(n) { return n < 2 ? n : fib(n - 1) + fib(n - 2); }
+        class A { constructor(x) { this.x = x; } get dbl() { return this.x * 2; } }
+        class B extends A { constructor() { super(21); } m() { return super.dbl; } }
+        function* g() { yield 1; yield 2; }
+        let s = 0; for (const v of g()) s += v;
+        var fs = []; for (let i = 0; i < 3; i++) fs[i] = () => i;
+        async function af() { return (await 5) + 1; }
+        af().then(v => print("async", v));
+        try { null.x } catch (e) { print(e instanceof TypeError) }
+        print(fib(15), new B().m(), s, fs[0]() + fs[2](), eval("1+2"));
+    "#;
+    assert_eq!(out(src), "true\n610 42 3 2 3\nasync 6");
+}
+
+#[test]
+fn stack_overflow_is_a_range_error() {
+    let src = "function f() { f() } try { f() } catch (e) { print(e instanceof RangeError) }";
+    assert_eq!(out(src), "true");
+}
