@@ -10,23 +10,23 @@ pub mod api;
 
 // Leaves.
 pub mod atoms;
-pub mod unicode;
 pub mod regexp;
+pub mod unicode;
 
 // Front end.
 pub mod ast;
+pub mod bytecode;
+pub mod compiler;
 pub mod lexer;
 pub mod parser;
-pub mod compiler;
-pub mod bytecode;
 
 // Runtime.
-pub mod value;
-pub mod strings;
+pub mod builtins;
 pub mod heap;
 pub mod object;
 pub mod realm;
+pub mod strings;
+pub mod value;
 pub mod vm;
-pub mod builtins;
 
 pub use api::*;

@@ -26,7 +26,10 @@ impl Span {
         Span { start, end }
     }
     pub fn to(self, other: Span) -> Span {
-        Span { start: self.start, end: other.end }
+        Span {
+            start: self.start,
+            end: other.end,
+        }
     }
 }
 
@@ -72,21 +75,58 @@ pub enum StmtKind {
     /// `function f() {}` / `async function`, `function*` declarations (hoisted).
     FunctionDecl(Box<Function>),
     ClassDecl(Box<Class>),
-    If { test: Box<Expr>, consequent: Box<Stmt>, alternate: Option<Box<Stmt>> },
-    For { init: Option<ForInit>, test: Option<Box<Expr>>, update: Option<Box<Expr>>, body: Box<Stmt> },
-    ForIn { left: ForHead, right: Box<Expr>, body: Box<Stmt> },
+    If {
+        test: Box<Expr>,
+        consequent: Box<Stmt>,
+        alternate: Option<Box<Stmt>>,
+    },
+    For {
+        init: Option<ForInit>,
+        test: Option<Box<Expr>>,
+        update: Option<Box<Expr>>,
+        body: Box<Stmt>,
+    },
+    ForIn {
+        left: ForHead,
+        right: Box<Expr>,
+        body: Box<Stmt>,
+    },
     /// `for (x of y)` / `for await (x of y)`.
-    ForOf { left: ForHead, right: Box<Expr>, body: Box<Stmt>, is_await: bool },
-    While { test: Box<Expr>, body: Box<Stmt> },
-    DoWhile { body: Box<Stmt>, test: Box<Expr> },
+    ForOf {
+        left: ForHead,
+        right: Box<Expr>,
+        body: Box<Stmt>,
+        is_await: bool,
+    },
+    While {
+        test: Box<Expr>,
+        body: Box<Stmt>,
+    },
+    DoWhile {
+        body: Box<Stmt>,
+        test: Box<Expr>,
+    },
     Return(Option<Box<Expr>>),
     Break(Option<Ident>),
     Continue(Option<Ident>),
     Throw(Box<Expr>),
-    Try { block: Vec<Stmt>, handler: Option<CatchClause>, finalizer: Option<Vec<Stmt>> },
-    Switch { discriminant: Box<Expr>, cases: Vec<SwitchCase> },
-    Labeled { label: Ident, body: Box<Stmt> },
-    With { object: Box<Expr>, body: Box<Stmt> },
+    Try {
+        block: Vec<Stmt>,
+        handler: Option<CatchClause>,
+        finalizer: Option<Vec<Stmt>>,
+    },
+    Switch {
+        discriminant: Box<Expr>,
+        cases: Vec<SwitchCase>,
+    },
+    Labeled {
+        label: Ident,
+        body: Box<Stmt>,
+    },
+    With {
+        object: Box<Expr>,
+        body: Box<Stmt>,
+    },
     /// Module-only items.
     Import(Box<ImportDecl>),
     Export(Box<ExportDecl>),
@@ -184,7 +224,10 @@ pub enum ImportSpecifier {
     /// `import * as ns from`
     Namespace { local: Ident },
     /// `import { imported as local }`; `imported` may be a string name.
-    Named { imported: ModuleExportName, local: Ident },
+    Named {
+        imported: ModuleExportName,
+        local: Ident,
+    },
 }
 
 /// An export name: an identifier or a string literal (`export { x as "a-b" }`).
@@ -206,9 +249,17 @@ pub enum ExportDecl {
     /// `export { a as b, c };` (no `from`)
     Named { specifiers: Vec<ExportSpecifier> },
     /// `export { a as b } from "m";`
-    NamedFrom { specifiers: Vec<ExportSpecifier>, source: Atom, attributes: Vec<ImportAttribute> },
+    NamedFrom {
+        specifiers: Vec<ExportSpecifier>,
+        source: Atom,
+        attributes: Vec<ImportAttribute>,
+    },
     /// `export * from "m";` / `export * as ns from "m";`
-    All { exported: Option<ModuleExportName>, source: Atom, attributes: Vec<ImportAttribute> },
+    All {
+        exported: Option<ModuleExportName>,
+        source: Atom,
+        attributes: Vec<ImportAttribute>,
+    },
 }
 
 #[derive(Debug)]
@@ -283,11 +334,30 @@ pub struct Class {
 
 #[derive(Debug)]
 pub enum ClassMember {
-    Method { key: PropKey, kind: MethodKind, is_static: bool, value: Box<Function>, span: Span },
-    Field { key: PropKey, is_static: bool, value: Option<Box<Expr>>, span: Span },
+    Method {
+        key: PropKey,
+        kind: MethodKind,
+        is_static: bool,
+        value: Box<Function>,
+        span: Span,
+    },
+    Field {
+        key: PropKey,
+        is_static: bool,
+        value: Option<Box<Expr>>,
+        span: Span,
+    },
     /// `accessor x = 1;` (decorators proposal's auto-accessors).
-    Accessor { key: PropKey, is_static: bool, value: Option<Box<Expr>>, span: Span },
-    StaticBlock { body: Vec<Stmt>, span: Span },
+    Accessor {
+        key: PropKey,
+        is_static: bool,
+        value: Option<Box<Expr>>,
+        span: Span,
+    },
+    StaticBlock {
+        body: Vec<Stmt>,
+        span: Span,
+    },
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -324,9 +394,15 @@ pub enum PatternKind {
     /// Assignment target that is not a plain identifier: `a.b`, `a[b]`, `super.x`, `a?.b` is
     /// never valid. Only in assignment patterns, never in binding patterns.
     Expr(Box<Expr>),
-    Object { props: Vec<ObjectPatternProp>, rest: Option<Box<Pattern>> },
+    Object {
+        props: Vec<ObjectPatternProp>,
+        rest: Option<Box<Pattern>>,
+    },
     /// `None` elements are holes (`[, a]`).
-    Array { elems: Vec<Option<PatternElem>>, rest: Option<Box<Pattern>> },
+    Array {
+        elems: Vec<Option<PatternElem>>,
+        rest: Option<Box<Pattern>>,
+    },
 }
 
 #[derive(Debug)]
@@ -362,9 +438,15 @@ pub enum ExprKind {
     BigInt(Box<str>),
     String(Atom),
     /// `/pattern/flags`; the pattern has been checked by the regexp parser.
-    RegExp { pattern: Atom, flags: Atom },
+    RegExp {
+        pattern: Atom,
+        flags: Atom,
+    },
     Template(Box<Template>),
-    TaggedTemplate { tag: Box<Expr>, quasi: Box<Template> },
+    TaggedTemplate {
+        tag: Box<Expr>,
+        quasi: Box<Template>,
+    },
     Ident(Ident),
     This,
     Null,
@@ -374,33 +456,81 @@ pub enum ExprKind {
     Function(Box<Function>),
     Arrow(Box<Function>),
     Class(Box<Class>),
-    Unary { op: UnaryOp, arg: Box<Expr> },
+    Unary {
+        op: UnaryOp,
+        arg: Box<Expr>,
+    },
     /// `++x`, `x--`; the target is an identifier or member expression.
-    Update { op: UpdateOp, prefix: bool, target: Box<Expr> },
-    Binary { op: BinaryOp, left: Box<Expr>, right: Box<Expr> },
-    Logical { op: LogicalOp, left: Box<Expr>, right: Box<Expr> },
+    Update {
+        op: UpdateOp,
+        prefix: bool,
+        target: Box<Expr>,
+    },
+    Binary {
+        op: BinaryOp,
+        left: Box<Expr>,
+        right: Box<Expr>,
+    },
+    Logical {
+        op: LogicalOp,
+        left: Box<Expr>,
+        right: Box<Expr>,
+    },
     /// `#x in obj`
-    PrivateIn { name: Atom, right: Box<Expr> },
-    Conditional { test: Box<Expr>, consequent: Box<Expr>, alternate: Box<Expr> },
+    PrivateIn {
+        name: Atom,
+        right: Box<Expr>,
+    },
+    Conditional {
+        test: Box<Expr>,
+        consequent: Box<Expr>,
+        alternate: Box<Expr>,
+    },
     /// `target op= value`; for `op == Assign` the target may be a destructuring pattern,
     /// otherwise it is an identifier or member expression (`PatternKind::Ident`/`Expr`).
-    Assign { op: AssignOp, target: Box<Pattern>, value: Box<Expr> },
+    Assign {
+        op: AssignOp,
+        target: Box<Pattern>,
+        value: Box<Expr>,
+    },
     Sequence(Vec<Expr>),
-    Member { object: Box<Expr>, property: MemberProp, optional: bool },
+    Member {
+        object: Box<Expr>,
+        property: MemberProp,
+        optional: bool,
+    },
     /// `super.x` / `super[x]`
-    SuperMember { property: MemberProp },
-    Call { callee: Box<Expr>, args: Vec<Argument>, optional: bool },
+    SuperMember {
+        property: MemberProp,
+    },
+    Call {
+        callee: Box<Expr>,
+        args: Vec<Argument>,
+        optional: bool,
+    },
     /// `super(...)` in a derived constructor.
-    SuperCall { args: Vec<Argument> },
-    New { callee: Box<Expr>, args: Vec<Argument> },
+    SuperCall {
+        args: Vec<Argument>,
+    },
+    New {
+        callee: Box<Expr>,
+        args: Vec<Argument>,
+    },
     /// The outermost node of an optional chain `a?.b.c()`: a short-circuit inside ends here.
     OptionalChain(Box<Expr>),
-    Yield { arg: Option<Box<Expr>>, delegate: bool },
+    Yield {
+        arg: Option<Box<Expr>>,
+        delegate: bool,
+    },
     Await(Box<Expr>),
     NewTarget,
     ImportMeta,
     /// `import(specifier, options?)`, and the `import.source(...)` / `import.defer(...)` phases.
-    ImportCall { specifier: Box<Expr>, options: Option<Box<Expr>>, phase: ImportPhase },
+    ImportCall {
+        specifier: Box<Expr>,
+        options: Option<Box<Expr>>,
+        phase: ImportPhase,
+    },
     /// A parenthesized expression. Kept because parentheses matter in a few places (early
     /// errors such as `({a}) = 1`, and the end of an optional chain in `(a?.b).c`, which the
     /// parser also marks with `OptionalChain`). Named evaluation and the compiler look through
@@ -430,11 +560,27 @@ pub enum Argument {
 #[derive(Debug)]
 pub enum ObjectProp {
     /// `key: value`, and shorthand `{ a }` (then `shorthand` and the value is `Ident`).
-    KeyValue { key: PropKey, value: Box<Expr>, shorthand: bool, span: Span },
+    KeyValue {
+        key: PropKey,
+        value: Box<Expr>,
+        shorthand: bool,
+        span: Span,
+    },
     /// `__proto__: value` (non-computed, non-shorthand): sets the prototype.
-    Proto { value: Box<Expr>, span: Span },
-    Method { key: PropKey, kind: MethodKind, value: Box<Function>, span: Span },
-    Spread { value: Box<Expr>, span: Span },
+    Proto {
+        value: Box<Expr>,
+        span: Span,
+    },
+    Method {
+        key: PropKey,
+        kind: MethodKind,
+        value: Box<Function>,
+        span: Span,
+    },
+    Spread {
+        value: Box<Expr>,
+        span: Span,
+    },
 }
 
 #[derive(Debug)]

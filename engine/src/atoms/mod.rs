@@ -95,7 +95,10 @@ for_each_atom!(define_predefined);
 /// FIRST entry, so `"return"` interns as [`Atom::Return`]: these must be the same atoms, or
 /// `get(obj, Atom::Return_)` would miss a `return` method defined by script or by a builtin
 /// table. (The later `*Dup` entries of the list are never produced by interning.)
-#[allow(non_upper_case_globals, reason = "atom constants read like the words they stand for")]
+#[allow(
+    non_upper_case_globals,
+    reason = "atom constants read like the words they stand for"
+)]
 impl Atom {
     pub const Return_: Atom = Atom::Return;
     pub const Throw_: Atom = Atom::Throw;
@@ -232,14 +235,21 @@ impl Default for AtomTable {
 
 impl AtomTable {
     pub fn new() -> AtomTable {
-        let mut t = AtomTable { entries: Vec::with_capacity(PREDEFINED.len() * 2), by_text: HashMap::default(), bytes: 0 };
+        let mut t = AtomTable {
+            entries: Vec::with_capacity(PREDEFINED.len() * 2),
+            by_text: HashMap::default(),
+            bytes: 0,
+        };
         for (i, text) in PREDEFINED.iter().enumerate() {
             let units: Box<[u16]> = text.encode_utf16().collect();
             let atom = Atom(i as u32);
             // Some predefined words appear twice (e.g. `return` as keyword and method name);
             // the first one is canonical.
             t.by_text.entry(units.clone()).or_insert(atom);
-            t.entries.push(Entry { text: units, kind: AtomKind::String });
+            t.entries.push(Entry {
+                text: units,
+                kind: AtomKind::String,
+            });
         }
         for text in WELL_KNOWN_SYMBOLS {
             let units: Vec<u16> = text.encode_utf16().collect();
@@ -262,7 +272,10 @@ impl AtomTable {
         let text: Box<[u16]> = units.into();
         self.bytes += text.len() * 2 * 2 + 48;
         self.by_text.insert(text.clone(), atom);
-        self.entries.push(Entry { text, kind: AtomKind::String });
+        self.entries.push(Entry {
+            text,
+            kind: AtomKind::String,
+        });
         atom
     }
 
@@ -277,7 +290,12 @@ impl AtomTable {
         let atom = Atom(self.entries.len() as u32);
         let text: Box<[u16]> = description.unwrap_or(&[]).into();
         self.bytes += text.len() * 2 + 32;
-        self.entries.push(Entry { text, kind: AtomKind::Symbol { has_description: description.is_some() } });
+        self.entries.push(Entry {
+            text,
+            kind: AtomKind::Symbol {
+                has_description: description.is_some(),
+            },
+        });
         atom
     }
 
@@ -364,7 +382,10 @@ impl std::hash::Hasher for TextHasher {
 /// If `units` is the canonical decimal form of an integer in 0 ..= 2^32 - 2, returns it.
 pub fn canonical_index(units: &[u16]) -> Option<u32> {
     let (&first, rest) = units.split_first()?;
-    if !(b'0' as u16..=b'9' as u16).contains(&first) || (first == b'0' as u16 && !rest.is_empty()) || units.len() > 10 {
+    if !(b'0' as u16..=b'9' as u16).contains(&first)
+        || (first == b'0' as u16 && !rest.is_empty())
+        || units.len() > 10
+    {
         return None;
     }
     let mut n: u64 = 0;

@@ -23,18 +23,23 @@ use crate::value::Value;
 use crate::{alias, method};
 
 impl Cx {
-    /// Milliseconds since the epoch from the host.
+    /// Milliseconds since the epoch from the host (0 when the runtime has no host).
     pub fn host_now_ms(&self) -> f64 {
-        // TODO(vm-merge): read `self.vm.host` once the VM state holds the host.
-        0.0
+        self.vm.host.as_ref().map_or(0.0, |h| h.now_ms())
     }
     /// Local time zone offset in minutes (positive east of UTC) at `utc_ms`.
-    pub fn host_tz_offset_minutes(&self, _utc_ms: f64) -> i32 {
-        0
+    pub fn host_tz_offset_minutes(&self, utc_ms: f64) -> i32 {
+        self.vm
+            .host
+            .as_ref()
+            .map_or(0, |h| h.local_tz_offset_minutes(utc_ms))
     }
     /// 64 bits to seed `Math.random`.
     pub fn host_random_seed(&self) -> u64 {
-        0x9E37_79B9_7F4A_7C15
+        self.vm
+            .host
+            .as_ref()
+            .map_or(0x9E37_79B9_7F4A_7C15, |h| h.random_seed())
     }
 }
 
