@@ -42,6 +42,7 @@ static PROTOTYPE: &[Builtin] = &[
     method!("take", 1, lazy_helper, HelperKind::Take as u16),
     method!("toArray", 0, to_array),
     method!(@symbol SYM_ITERATOR, 0, return_this),
+    method!(@symbol SYM_DISPOSE, 0, dispose),
     // Spec: #sec-iterator.prototype.constructor, #sec-iterator.prototype-%symbol.tostringtag%
     // — accessors (web compatibility) whose setters ignore the prototype itself.
     Builtin {
@@ -113,6 +114,15 @@ pub fn init(cx: &mut Cx) -> JsResult<()> {
 /// %Iterator.prototype%[@@iterator]. Spec: #sec-iterator.prototype-%symbol.iterator%
 fn return_this(_: &mut Cx, this: &Value, _: &[Value], _: &Value, _: u16) -> JsResult<Value> {
     Ok(this.clone())
+}
+
+/// %Iterator.prototype%[@@dispose]() (explicit resource management): calls `return` if
+/// the iterator has one. Spec: #sec-%iteratorprototype%-@@dispose
+fn dispose(cx: &mut Cx, this: &Value, _: &[Value], _: &Value, _: u16) -> JsResult<Value> {
+    if let Some(ret) = get_method(cx, this, Atom::Return_)? {
+        call(cx, &ret, this, &[])?;
+    }
+    Ok(Value::Undefined)
 }
 
 /// Iterator(): abstract; only subclasses construct it. Spec: #sec-iterator
