@@ -28,6 +28,9 @@
 //! (holding the *uninitialized* marker until initialized, which is how TDZ is checked).
 //! `fclosure` copies cell references into the new closure's `ref[]` per its
 //! [`ClosureVar`]s. `copy_cell` gives a `for (let ...)` loop a fresh cell per iteration.
+//! Only the `*_check*` ops look at the uninitialized marker; the unchecked reads (`get_loc`,
+//! `get_cell`, `get_ref`) may push `undefined` in its place, and the compiler never relies
+//! on the marker reaching the operand stack.
 //!
 //! ## this, new.target, home object, arguments
 //! The compiler gives each non-arrow function hidden variables named `this`, `new.target`,
