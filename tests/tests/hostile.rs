@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// Watchdog for one run; the engine's own limits must stop everything well before it.
-const WATCHDOG: Duration = Duration::from_secs(300);
+const WATCHDOG: Duration = Duration::from_secs(120);
 
 fn work_dir() -> PathBuf {
     let dir = target_dir().join("hostile");
