@@ -83,8 +83,6 @@ impl Engine {
         });
         let f = self.ctx.new_function("gc", 0, gc)?;
         self.ctx.set_property(&o, "gc", f)?;
-        let agent = self.ctx.new_object()?;
-        self.ctx.set_property(&o, "agent", agent)?;
         self.ctx.set_property(&g, "$262", o)
     }
 
