@@ -23,13 +23,14 @@ pub type NativeFn = fn(
 ) -> JsResult<Value>;
 
 pub(crate) fn obj_is_callable(o: &Obj) -> bool {
-    match &o.borrow().class {
+    let b = o.borrow();
+    match &b.class {
         ObjectData::NativeFunction(_)
         | ObjectData::HostFunction(_)
         | ObjectData::BoundFunction(_)
         | ObjectData::NativeClosure(_) => true,
         ObjectData::Proxy(Some(p)) => p.callable,
-        ObjectData::Proxy(None) => false,
+        ObjectData::Proxy(None) => b.revoked_proxy_kind & 1 != 0,
         ObjectData::Vm(v) => v.is_callable(),
         _ => false,
     }
@@ -47,12 +48,14 @@ pub fn is_constructor(v: &Value) -> bool {
 }
 
 pub(crate) fn obj_is_constructor(o: &Obj) -> bool {
-    match &o.borrow().class {
+    let b = o.borrow();
+    match &b.class {
         ObjectData::NativeFunction(n) => n.constructor,
         ObjectData::NativeClosure(n) => n.constructor,
         ObjectData::HostFunction(_) => false,
         ObjectData::BoundFunction(b) => obj_is_constructor(&b.target),
         ObjectData::Proxy(Some(p)) => p.constructor,
+        ObjectData::Proxy(None) => b.revoked_proxy_kind & 2 != 0,
         ObjectData::Vm(v) => v.is_constructor(),
         _ => false,
     }

@@ -147,6 +147,9 @@ pub struct JsObject {
     pub htmldda: bool,
     /// Immutable prototype exotic object (%Object.prototype%). Spec: #sec-immutable-prototype-exotic-objects
     pub immutable_proto: bool,
+    /// A revoked proxy keeps its [[Call]]/[[Construct]] (IsCallable/IsConstructor stay
+    /// true): bit 0 callable, bit 1 constructor. Zero for everything else.
+    pub revoked_proxy_kind: u8,
     shape: Rc<Shape>,
     slots: Vec<PropValue>,
     elements: Vec<Value>,
@@ -310,6 +313,7 @@ impl Obj {
             extensible: true,
             htmldda: false,
             immutable_proto: false,
+            revoked_proxy_kind: 0,
             shape,
             slots: Vec::new(),
             elements: Vec::new(),
@@ -330,6 +334,7 @@ impl Obj {
             extensible: true,
             htmldda: false,
             immutable_proto: false,
+            revoked_proxy_kind: 0,
             shape: Shape::root(),
             slots: Vec::new(),
             elements: Vec::new(),

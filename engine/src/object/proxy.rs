@@ -49,10 +49,14 @@ pub fn proxy_create(cx: &mut Cx, target: &Value, handler: &Value) -> JsResult<Ob
 pub fn revoke(o: &Obj) {
     let old = {
         let mut b = o.borrow_mut();
-        match &mut b.class {
+        let taken = match &mut b.class {
             ObjectData::Proxy(p) => p.take(),
             _ => None,
+        };
+        if let Some(p) = &taken {
+            b.revoked_proxy_kind = p.callable as u8 | (p.constructor as u8) << 1;
         }
+        taken
     };
     drop(old);
 }
