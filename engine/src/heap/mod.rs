@@ -286,6 +286,9 @@ pub struct HeapState {
     limit: Cell<usize>,
     allocated_since_gc: Cell<usize>,
     gc_threshold: Cell<usize>,
+    /// Live bytes after the last collection: the next one waits for at least half as much
+    /// new allocation, so collections cost amortised O(allocation), not O(n^2).
+    live_after_gc: Cell<usize>,
     /// The owning `Heap` has been dropped; the state frees itself with the last cell.
     orphaned: Cell<bool>,
     /// Weak slots by cell address.
@@ -329,6 +332,7 @@ impl Heap {
             limit: Cell::new(usize::MAX),
             allocated_since_gc: Cell::new(0),
             gc_threshold: Cell::new(DEFAULT_GC_THRESHOLD),
+            live_after_gc: Cell::new(0),
             orphaned: Cell::new(false),
             weak: RefCell::new(HashMap::new()),
             weak_deaths: Cell::new(0),
@@ -398,7 +402,7 @@ impl Heap {
     #[inline]
     pub fn gc_due(&self) -> bool {
         let s = self.st();
-        s.allocated_since_gc.get() > s.gc_threshold.get()
+        s.allocated_since_gc.get() > s.gc_threshold.get().max(s.live_after_gc.get() / 2)
     }
 
     /// Allocates a cell holding `value`. `tracked` cells take part in cycle collection;
@@ -475,6 +479,7 @@ impl Heap {
             }
         }
         s.collecting.set(false);
+        s.live_after_gc.set(s.bytes.get());
     }
 
     /// Trial deletion: returns the tracked cells not reachable from outside the heap.
