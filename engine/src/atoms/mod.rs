@@ -395,7 +395,7 @@ pub fn canonical_index(units: &[u16]) -> Option<u32> {
         }
         n = n * 10 + (u - b'0' as u16) as u64;
     }
-    if n <= u32::MAX as u64 - 1 {
+    if n < u32::MAX as u64 {
         Some(n as u32)
     } else {
         None

@@ -220,7 +220,10 @@ fn array_constructor_and_statics() {
     assert_eq!(run(cx, "Array.isArray", &ctor, &[r]), "true");
     // Array.prototype is an array, [Symbol.iterator] === values.
     let proto = path(cx, "Array.prototype");
-    assert_eq!(run(cx, "Array.isArray", &ctor, &[proto.clone()]), "true");
+    assert_eq!(
+        run(cx, "Array.isArray", &ctor, std::slice::from_ref(&proto)),
+        "true"
+    );
     let values = path(cx, "Array.prototype.values");
     let Value::Object(po) = &proto else { panic!() };
     let it = get(cx, po, Atom::SYM_ITERATOR).unwrap();
@@ -266,12 +269,23 @@ fn string_methods() {
     );
     let h = s(cx, "hello");
     let l = s(cx, "l");
-    assert_eq!(run(cx, "String.prototype.indexOf", &h, &[l.clone()]), "2");
     assert_eq!(
-        run(cx, "String.prototype.lastIndexOf", &h, &[l.clone()]),
+        run(cx, "String.prototype.indexOf", &h, std::slice::from_ref(&l)),
+        "2"
+    );
+    assert_eq!(
+        run(
+            cx,
+            "String.prototype.lastIndexOf",
+            &h,
+            std::slice::from_ref(&l)
+        ),
         "3"
     );
-    assert_eq!(run(cx, "String.prototype.split", &h, &[l.clone()]), "he,,o");
+    assert_eq!(
+        run(cx, "String.prototype.split", &h, std::slice::from_ref(&l)),
+        "he,,o"
+    );
     let empty = s(cx, "");
     assert_eq!(
         run(
@@ -365,12 +379,22 @@ fn string_methods() {
         "101"
     );
     assert_eq!(
-        run(cx, "String.prototype.startsWith", &h, &[ab.clone()]),
+        run(
+            cx,
+            "String.prototype.startsWith",
+            &h,
+            std::slice::from_ref(&ab)
+        ),
         "false"
     );
     let he = s(cx, "he");
     assert_eq!(
-        run(cx, "String.prototype.startsWith", &h, &[he.clone()]),
+        run(
+            cx,
+            "String.prototype.startsWith",
+            &h,
+            std::slice::from_ref(&he)
+        ),
         "true"
     );
     assert_eq!(
@@ -535,7 +559,7 @@ fn number_methods() {
     );
     let ctor = path(cx, "Number");
     let s5 = s(cx, "5");
-    assert_eq!(run(cx, "Number", &u, &[s5.clone()]), "5");
+    assert_eq!(run(cx, "Number", &u, std::slice::from_ref(&s5)), "5");
     let o = construct(cx, &ctor, &[s5], &Value::Undefined).unwrap();
     assert_eq!(run(cx, "Number.prototype.valueOf", &o, &[]), "5");
     assert_eq!(
@@ -555,14 +579,14 @@ fn symbols() {
     let k = s(cx, "k");
     let a = {
         let f = path(cx, "Symbol.for");
-        call(cx, &f, &u, &[k.clone()]).unwrap()
+        call(cx, &f, &u, std::slice::from_ref(&k)).unwrap()
     };
     let b = {
         let f = path(cx, "Symbol.for");
         call(cx, &f, &u, &[k]).unwrap()
     };
     assert!(crate::value::strict_equals(&a, &b));
-    assert_eq!(run(cx, "Symbol.keyFor", &u, &[a.clone()]), "k");
+    assert_eq!(run(cx, "Symbol.keyFor", &u, std::slice::from_ref(&a)), "k");
     assert_eq!(run(cx, "Symbol.prototype.toString", &a, &[]), "Symbol(k)");
     let it = path(cx, "Symbol.iterator");
     assert!(matches!(it, Value::Symbol(Atom::SYM_ITERATOR)));

@@ -1068,7 +1068,7 @@ mod tests {
         // 50,000 levels parse and stringify back.
         let text = "[".repeat(50_000) + &"]".repeat(50_000);
         let t = s(cx, &text);
-        let v = json_call(cx, "parse", &[t.clone()]).unwrap();
+        let v = json_call(cx, "parse", std::slice::from_ref(&t)).unwrap();
         let r = json_call(cx, "stringify", &[v]).unwrap();
         assert_eq!(r.as_string().unwrap().len(), 100_000);
         drop((r, t));

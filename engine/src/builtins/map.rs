@@ -1699,7 +1699,9 @@ mod weak_tests {
         let set = prop(cx, &wm, "set");
         call(cx, &set, &wm, &[key.clone(), Value::Object(val)]).unwrap();
         let has = prop(cx, &wm, "has");
-        assert!(call(cx, &has, &wm, &[key.clone()]).unwrap().to_boolean());
+        assert!(call(cx, &has, &wm, std::slice::from_ref(&key))
+            .unwrap()
+            .to_boolean());
         let reg = prop(cx, &fr, "register");
         call(cx, &reg, &fr, &[key.clone(), Value::Int(42)]).unwrap();
         // Primitives cannot be weak keys.
