@@ -12,7 +12,8 @@
 //! Measured: the Octane V8-v7 scores (each benchmark in its own process: base.js + the
 //! benchmark + a driver calling `BenchmarkSuite.RunSuites`) natively and for `qjs.wasm` under
 //! wasmtime, and their geometric mean; start-up (runtime + context + `1+1` + free, median, via
-//! `qjs --bench-startup N`) natively and in wasm; whole-process `qjs -e 1`; the engine's memory
+//! `qjs --bench-startup N`) natively and in wasm; whole-process `qjs -e 1` natively
+//! (and, for wasm, one instantiation + run of the precompiled module in the embedded wasmtime); the engine's memory
 //! accounting for an empty context and the peak RSS of richards (`qjs -d`); binary sizes (raw,
 //! gzip); and the wall time of the last full test262 run, when one was recorded.
 
@@ -438,23 +439,25 @@ fn print_table(r: &Report) {
         );
     }
     println!();
-    println!("{:<32} {:>14} {:>14}", "measure", "native", "wasm");
+    println!("{:<35} {:>14} {:>14}", "measure", "native", "wasm");
     for (label, key) in [
         ("start-up, runtime+context (us)", "startup.{}.us"),
-        ("process `qjs -e 1` (ms)", "process.{}.ms"),
+        ("`qjs -e 1`, process / instance (ms)", "process.{}.ms"),
         ("binary size (bytes)", "size.{}.bytes"),
     ] {
         println!(
-            "{:<32} {:>14} {:>14}",
+            "{:<35} {:>14} {:>14}",
             label,
             r.get(&key.replace("{}", "native")),
             r.get(&key.replace("{}", "wasm"))
         );
     }
+    println!();
+    println!("{:<35} {:>14}", "measure", "value");
     for (k, _) in r.values.iter().filter(|(k, _)| {
         k.starts_with("memory.") || k.starts_with("size.wasm.") || k.starts_with("test262.")
     }) {
-        println!("{:<47} {:>14}", k, r.get(k));
+        println!("{:<35} {:>14}", k, r.get(k));
     }
     // Errors in full, after the table.
     for (k, v) in &r.values {
