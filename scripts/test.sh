@@ -59,4 +59,12 @@ if [[ $quick == 0 ]]; then
   fi
 fi
 
+# Both targets agree: a subset (about 2,000 runs: promises and jobs, JSON, subclassing,
+# async arrows) natively and through qjs.wasm under wasmtime; any disagreement fails.
+step "test262 --wasm subset (native vs qjs.wasm)"
+QJS_WASM="$CARGO_TARGET_DIR/wasm32-wasip1/release/qjs.wasm" cargo run --profile test-opt -p qjs-tests --bin test262 -- --wasm \
+  --filter test/built-ins/Promise --filter test/built-ins/JSON \
+  --filter test/language/statements/class/subclass \
+  --filter test/language/expressions/async-arrow-function
+
 step "done"
