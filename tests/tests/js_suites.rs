@@ -22,6 +22,7 @@ const SUITES: &[&str] = &[
     "iterators.js",
     "async.js",
     "builtins.js",
+    "using.js",
     "modules/main.mjs",
 ];
 
@@ -115,6 +116,7 @@ suites! {
     iterators => "iterators.js",
     async_ => "async.js",
     builtins => "builtins.js",
+    using => "using.js",
     modules => "modules/main.mjs",
 }
 

@@ -22,6 +22,7 @@ pub mod array;
 pub mod bigint;
 pub mod boolean;
 pub mod date;
+pub mod disposable;
 pub mod error;
 #[cfg(test)]
 mod family_tests;
@@ -432,6 +433,8 @@ pub fn init_realm(cx: &mut Cx) -> JsResult<()> {
     string::init(cx)?;
     // The VM's globals (print, console, eval, Promise, generators); keep last.
     crate::vm::global::init(cx)?;
+    disposable::init(cx)?;
+    crate::vm::dispose::init(cx)?;
     Ok(())
 }
 

@@ -333,6 +333,18 @@ macro_rules! for_each_op {
             (Yield, "yield", None, 1, 2,
                 "v → received is_return; suspends yielding v (async generators: Await(v) first, as AsyncGeneratorYield). Resumed by next(x): x false; return(x): x true (async generators Await(x) first); throw(x): throws x at this instruction."),
             (Await, "await", None, 1, 1, "v → result; Await(v): suspends; resumes with the fulfilled value or throws the rejection at this instruction."),
+
+            // ---------------------------------------------------------------- using (vm/dispose.rs)
+            (DisposeNew, "dispose_new", None, 0, 1,
+                "→ cap; a new empty DisposeCapability (an internal object that never reaches JS) for a scope with `using` declarations."),
+            (DisposeAdd, "dispose_add", U8, 2, 1,
+                "v cap → v; AddDisposableResource(cap, v, u8 = 0 sync-dispose / 1 async-dispose) (spec #sec-adddisposableresource): TypeError if v is not null/undefined and not an Object with a callable @@dispose (async: @@asyncDispose or @@dispose)."),
+            (DisposeError, "dispose_error", None, 2, 0,
+                "e cap → ; records the throw completion e in cap (a recorded error r becomes SuppressedError(e, r))."),
+            (DisposeStep, "dispose_step", None, 1, 2,
+                "cap → v await; runs DisposeResources (spec #sec-disposeresources) until it must Await: then await = true and v is the value to Await; otherwise v = undefined, await = false (every resource disposed). Errors of dispose methods are recorded in cap."),
+            (DisposeEnd, "dispose_end", None, 1, 0,
+                "cap → ; finishes DisposeResources: disposes the remaining (sync-dispose) resources, then throws the recorded completion, if any."),
         }
     };
 }

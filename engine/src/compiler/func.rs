@@ -407,7 +407,7 @@ impl<'ast> Compiler<'_, 'ast> {
         if f.is_generator {
             self.op(Op::InitialYield);
         }
-        self.stmts(&f.body)?;
+        self.scope_stmts(&f.body)?;
         self.op(Op::PushUndefined);
         self.return_value(true)
     }
@@ -1492,7 +1492,7 @@ impl<'ast> Compiler<'_, 'ast> {
             }
         }
         self.op(Op::InitialYield);
-        self.stmts(&p.body)?;
+        self.scope_stmts(&p.body)?;
         self.op(Op::ReturnUndef);
         Ok(())
     }

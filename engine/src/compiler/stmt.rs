@@ -39,6 +39,34 @@ pub(crate) enum Control<'ast> {
         handler: u32,
         target: LabelId,
     },
+    /// A scope with `using` declarations: its DisposeCapability in local `cap`, the handler
+    /// that disposes on a throw, and whether it has `await using` (disposal awaits).
+    Dispose {
+        cap: u16,
+        handler: u32,
+        target: LabelId,
+        is_async: bool,
+    },
+}
+
+/// Does a statement list directly declare `using` bindings? `Some(true)` if any of them is
+/// `await using`.
+pub(crate) fn using_kind(stmts: &[Stmt]) -> Option<bool> {
+    let mut found = None;
+    for s in stmts {
+        if let StmtKind::VarDecl(d) = &s.kind {
+            match d.kind {
+                VarKind::AwaitUsing => return Some(true),
+                VarKind::Using => found = Some(false),
+                _ => {}
+            }
+        }
+    }
+    found
+}
+
+fn is_using(kind: VarKind) -> bool {
+    matches!(kind, VarKind::Using | VarKind::AwaitUsing)
 }
 
 impl<'ast> Compiler<'_, 'ast> {
@@ -59,8 +87,186 @@ impl<'ast> Compiler<'_, 'ast> {
     pub(crate) fn block(&mut self, stmts: &'ast [Stmt]) -> CResult<()> {
         let saved = self.scope;
         self.enter_lexical_scope(stmts, true)?;
-        let r = self.stmts(stmts);
+        let r = self.scope_stmts(stmts);
         self.scope = saved;
+        r
+    }
+
+    /// The statements of a scope (block, function body, module): with `using` declarations
+    /// among them, inside a disposal region. Spec: #sec-block-runtime-semantics-evaluation
+    /// (step 5: DisposeResources(blockEnv.[[DisposeCapability]], blockValue))
+    pub(crate) fn scope_stmts(&mut self, stmts: &'ast [Stmt]) -> CResult<()> {
+        match using_kind(stmts) {
+            Some(is_async) => self.with_disposal(is_async, |c| c.stmts(stmts)),
+            None => self.stmts(stmts),
+        }
+    }
+
+    /// Compiles `body` inside a disposal region: a fresh DisposeCapability, disposed on every
+    /// way out (normal end here; break/continue/return through [`Control::Dispose`] in
+    /// `cross_controls`; a throw through the region's own handler). The operand stack must
+    /// be empty relative to the statement (the handler's depth is taken here).
+    pub(crate) fn with_disposal(
+        &mut self,
+        is_async: bool,
+        body: impl FnOnce(&mut Self) -> CResult<()>,
+    ) -> CResult<()> {
+        let cap = self.temp()?;
+        self.emit(Ir::Op(Op::DisposeNew, 0, 0));
+        self.emit(Ir::Op(Op::PutLoc, cap as u32, 0));
+        let (h, target, end) = (self.new_handler(), self.new_label(), self.new_label());
+        self.emit(Ir::TryBegin(h, target));
+        self.control.push(Control::Dispose {
+            cap,
+            handler: h,
+            target,
+            is_async,
+        });
+        let r = body(self);
+        self.control.pop();
+        r?;
+        self.emit(Ir::TryEnd(h));
+        self.emit_dispose(cap, is_async)?;
+        self.emit(Ir::Jump(Op::Goto, end));
+        // A throw: record it as the completion, dispose, rethrow (dispose_end throws).
+        self.emit(Ir::Label(target));
+        self.emit(Ir::Op(Op::GetLoc, cap as u32, 0));
+        self.emit(Ir::Op(Op::DisposeError, 0, 0));
+        self.emit_dispose(cap, is_async)?;
+        self.emit(Ir::Label(end));
+        self.free_temp(cap);
+        Ok(())
+    }
+
+    /// DisposeResources(cap, completion) with the completion recorded in `cap`.
+    /// `await using` scopes Await in a loop; errors of the awaits are recorded.
+    /// Spec: #sec-disposeresources
+    fn emit_dispose(&mut self, cap: u16, is_async: bool) -> CResult<()> {
+        if is_async {
+            if self.funcs[self.cur].kind == FunctionKind::Module {
+                // Top-level `await using`: the module body runs as an async function.
+                self.funcs[self.cur].flags |= crate::bytecode::FunctionFlags::ASYNC;
+                self.funcs[self.cur].is_async = true;
+            }
+            let (top, caught, done) = (self.new_label(), self.new_label(), self.new_label());
+            let h = self.new_handler();
+            self.emit(Ir::Label(top));
+            self.emit(Ir::TryBegin(h, caught));
+            self.emit(Ir::Op(Op::GetLoc, cap as u32, 0));
+            self.emit(Ir::Op(Op::DisposeStep, 0, 0));
+            self.emit(Ir::Jump(Op::IfFalse, done));
+            self.emit(Ir::Op(Op::Await, 0, 0));
+            self.emit(Ir::Op(Op::Drop, 0, 0));
+            self.emit(Ir::TryEnd(h));
+            self.emit(Ir::Jump(Op::Goto, top));
+            self.emit(Ir::Label(caught));
+            self.emit(Ir::Op(Op::GetLoc, cap as u32, 0));
+            self.emit(Ir::Op(Op::DisposeError, 0, 0));
+            self.emit(Ir::Jump(Op::Goto, top));
+            self.emit(Ir::Label(done));
+            self.emit(Ir::Op(Op::Drop, 0, 0));
+        }
+        self.emit(Ir::Op(Op::GetLoc, cap as u32, 0));
+        self.emit(Ir::Op(Op::DisposeEnd, 0, 0));
+        Ok(())
+    }
+
+    /// The capability local of the innermost disposal region (where a `using` declaration
+    /// adds its resource).
+    fn dispose_cap(&self) -> Option<u16> {
+        self.control.iter().rev().find_map(|c| match c {
+            Control::Dispose { cap, .. } => Some(*cap),
+            _ => None,
+        })
+    }
+
+    /// `using x = e, ...` / `await using x = e, ...`: each value is added to the scope's
+    /// capability, then the (constant) binding is initialized.
+    /// Spec: #sec-let-and-const-declarations-runtime-semantics-evaluation (InitializeReferencedBinding
+    /// with hint: AddDisposableResource before the binding is initialized)
+    fn using_decl(&mut self, d: &'ast VarDecl) -> CResult<()> {
+        let Some(cap) = self.dispose_cap() else {
+            return self.err(d.span, "`using` declaration outside a block");
+        };
+        let hint = (d.kind == VarKind::AwaitUsing) as u32;
+        for decl in &d.decls {
+            let Some(init) = &decl.init else {
+                return self.err(d.span, "missing initializer in using declaration");
+            };
+            self.named_expr(init, pattern_name(&decl.target))?;
+            self.add_using(cap, hint, &decl.target)?;
+        }
+        Ok(())
+    }
+
+    /// Adds the value on the stack to capability `cap` and initializes the binding.
+    fn add_using(&mut self, cap: u16, hint: u32, target: &'ast Pattern) -> CResult<()> {
+        self.emit(Ir::Op(Op::GetLoc, cap as u32, 0));
+        self.emit(Ir::Op(Op::DisposeAdd, hint, 0));
+        self.pattern_assign(target, Some(Access::Init))
+    }
+
+    /// Declares the names of a `using` head in a new block scope (constant bindings) and
+    /// enters it.
+    fn enter_using_scope(&mut self, d: &'ast VarDecl) -> CResult<()> {
+        let s = self.new_scope(ScopeKind::Block);
+        let mut names = Vec::new();
+        for decl in &d.decls {
+            scope::bound_names(&decl.target, &mut names);
+        }
+        for n in names {
+            let v = self.declare(s, n, BindingKind::Const)?;
+            self.vars[v].init_end = Some(d.span.end);
+        }
+        self.scope = s;
+        self.emit(Ir::EnterScope(s));
+        Ok(())
+    }
+
+    /// `for (using x = e; test; update) body`: one capability for the whole loop, disposed
+    /// when the loop ends (the bindings are constant, so not copied per iteration).
+    /// Spec: #sec-for-statement-runtime-semantics-forloopevaluation (steps 6-12)
+    fn for_using_stmt(
+        &mut self,
+        d: &'ast VarDecl,
+        test: Option<&'ast crate::ast::Expr>,
+        update: Option<&'ast crate::ast::Expr>,
+        body: &'ast Stmt,
+        labels: Vec<Atom>,
+    ) -> CResult<()> {
+        let saved = self.scope;
+        let r = self.enter_using_scope(d).and_then(|_| {
+            self.with_disposal(d.kind == VarKind::AwaitUsing, |c| {
+                c.using_decl(d)?;
+                c.for_loop(None, test, update, body, labels)
+            })
+        });
+        self.scope = saved;
+        r
+    }
+
+    /// One iteration of `for (using x of ...)` / `for (await using x of ...)`: the value on
+    /// the stack goes to a fresh capability, disposed after the body, before the iterator
+    /// is stepped or closed. Spec: #sec-runtime-semantics-forin-div-ofbodyevaluation-lhs-stmt-iterator-lhskind-labelset
+    /// (step 6.k: DisposeResources(iterationEnv.[[DisposeCapability]], result))
+    fn for_using_iteration(&mut self, d: &'ast VarDecl, body: &'ast Stmt) -> CResult<()> {
+        let Some(decl) = d.decls.first() else {
+            return self.err(d.span, "missing binding in using declaration");
+        };
+        // Keep the value in a temporary so the region starts with an empty stack.
+        let t = self.temp()?;
+        self.emit(Ir::Op(Op::PutLoc, t as u32, 0));
+        self.enter_using_scope(d)?;
+        let hint = (d.kind == VarKind::AwaitUsing) as u32;
+        let r = self.with_disposal(hint == 1, |c| {
+            let Some(cap) = c.dispose_cap() else {
+                return c.err(d.span, "`using` declaration outside a block");
+            };
+            c.emit(Ir::Op(Op::GetLoc, t as u32, 0));
+            c.add_using(cap, hint, &decl.target)?;
+            c.sub_stmt(body)
+        });
+        self.free_temp(t);
         r
     }
 
@@ -287,8 +493,8 @@ impl<'ast> Compiler<'_, 'ast> {
     }
 
     fn var_decl(&mut self, d: &'ast VarDecl) -> CResult<()> {
-        if matches!(d.kind, VarKind::Using | VarKind::AwaitUsing) {
-            return self.err(d.span, "not supported yet: `using` declarations");
+        if is_using(d.kind) {
+            return self.using_decl(d);
         }
         for decl in &d.decls {
             match (&decl.init, d.kind) {
@@ -433,6 +639,11 @@ impl<'ast> Compiler<'_, 'ast> {
         body: &'ast Stmt,
         labels: Vec<Atom>,
     ) -> CResult<()> {
+        if let Some(ForInit::VarDecl(d)) = init {
+            if is_using(d.kind) {
+                return self.for_using_stmt(d, test, update, body, labels);
+            }
+        }
         let saved = self.scope;
         let mut loop_scope = None;
         match init {
@@ -465,6 +676,21 @@ impl<'ast> Compiler<'_, 'ast> {
             }
             None => {}
         }
+        let r = self.for_loop(loop_scope, test, update, body, labels);
+        self.scope = saved;
+        r
+    }
+
+    /// The loop of a `for(;;)` statement after its head declarations: test, body, per-
+    /// iteration copies of `let` cells (`loop_scope`), update.
+    fn for_loop(
+        &mut self,
+        loop_scope: Option<usize>,
+        test: Option<&'ast crate::ast::Expr>,
+        update: Option<&'ast crate::ast::Expr>,
+        body: &'ast Stmt,
+        labels: Vec<Atom>,
+    ) -> CResult<()> {
         if let Some(s) = loop_scope {
             self.emit(Ir::CopyScope(s));
         }
@@ -473,11 +699,7 @@ impl<'ast> Compiler<'_, 'ast> {
         if let Some(t) = test {
             self.cond_jump(t, false, brk)?;
         }
-        let r = self.loop_body(body, brk, cont, labels, None);
-        if r.is_err() {
-            self.scope = saved;
-            return r;
-        }
+        self.loop_body(body, brk, cont, labels, None)?;
         self.emit(Ir::Label(cont));
         if let Some(s) = loop_scope {
             self.emit(Ir::CopyScope(s));
@@ -487,7 +709,6 @@ impl<'ast> Compiler<'_, 'ast> {
         }
         self.emit(Ir::Jump(Op::Goto, top));
         self.emit(Ir::Label(brk));
-        self.scope = saved;
         Ok(())
     }
 
@@ -516,8 +737,9 @@ impl<'ast> Compiler<'_, 'ast> {
     /// for lexical declarations.
     fn for_head_assign(&mut self, left: &'ast ForHead) -> CResult<()> {
         match left {
-            ForHead::VarDecl(d) if matches!(d.kind, VarKind::Using | VarKind::AwaitUsing) => {
-                self.err(d.span, "not supported yet: `using` declarations")
+            ForHead::VarDecl(d) if is_using(d.kind) => {
+                // for-of heads take `for_using_iteration`; for-in heads are early errors.
+                self.err(d.span, "using declarations are not allowed in for-in heads")
             }
             ForHead::VarDecl(d) => {
                 let Some(decl) = d.decls.first() else {
@@ -632,7 +854,10 @@ impl<'ast> Compiler<'_, 'ast> {
             handler: h,
             target: exc,
         });
-        let r = self.for_head_assign(left).and_then(|_| self.sub_stmt(body));
+        let r = match left {
+            ForHead::VarDecl(d) if is_using(d.kind) => self.for_using_iteration(d, body),
+            _ => self.for_head_assign(left).and_then(|_| self.sub_stmt(body)),
+        };
         self.control.pop();
         self.control.pop();
         self.scope = saved;
@@ -875,6 +1100,17 @@ impl<'ast> Compiler<'_, 'ast> {
                     self.emit(Ir::TryEnd(h));
                     reopen.push((h, t));
                 }
+                Control::Dispose {
+                    cap,
+                    handler,
+                    target,
+                    is_async,
+                } => {
+                    let (cap, h, t, a) = (*cap, *handler, *target, *is_async);
+                    self.emit(Ir::TryEnd(h));
+                    reopen.push((h, t));
+                    self.emit_dispose(cap, a)?;
+                }
                 Control::Finally {
                     body,
                     handler,
@@ -958,7 +1194,9 @@ impl<'ast> Compiler<'_, 'ast> {
             None
         };
         let needs = self.control.iter().any(|c| match c {
-            Control::Finally { .. } | Control::Loop { iter: Some(_), .. } => true,
+            Control::Finally { .. }
+            | Control::Dispose { .. }
+            | Control::Loop { iter: Some(_), .. } => true,
             Control::Try { .. } => derived_this.is_some(),
             _ => false,
         });

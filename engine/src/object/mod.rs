@@ -136,6 +136,9 @@ pub enum ObjectData {
     IteratorHelper(Box<crate::builtins::iterator::IteratorHelper>),
     /// Objects whose internal slots belong to the VM (closures, generators, promises...).
     Vm(Box<crate::vm::VmObject>),
+    /// A DisposeCapability holder: DisposableStack, AsyncDisposableStack, or the internal
+    /// object of a scope with `using` declarations (`builtins/disposable.rs`).
+    Disposable(Box<crate::builtins::disposable::Disposable>),
 }
 
 /// The object storage. See the module docs.
@@ -263,6 +266,7 @@ impl Trace for ObjCell {
             }
             ObjectData::ArrayIterator(it) => trace_value(&it.object, t),
             ObjectData::IteratorHelper(h) => h.trace(t),
+            ObjectData::Disposable(d) => d.trace(t),
             ObjectData::Vm(v) => v.trace(t),
             ObjectData::Proxy(Some(p)) => {
                 t.edge(&p.target.0);
@@ -768,6 +772,12 @@ impl JsObject {
     /// Records bytes the caller charged for this object's payload (refunded at free).
     pub fn add_charged(&mut self, bytes: usize) {
         self.charged += bytes;
+    }
+
+    /// Hands `bytes` of this object's recorded charge to another object (the caller adds
+    /// them there with [`JsObject::add_charged`]).
+    pub fn sub_charged(&mut self, bytes: usize) {
+        self.charged = self.charged.saturating_sub(bytes);
     }
 
     /// Makes room for `additional` more dense elements (for builtins filling arrays).

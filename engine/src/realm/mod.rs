@@ -57,6 +57,8 @@ macro_rules! for_each_intrinsic {
             ArrayProtoValues, Eval, Math, JSON, Reflect,
             ParseInt, ParseFloat,
             Iterator, IteratorHelperPrototype, WrapForValidIteratorPrototype,
+            SuppressedErrorPrototype, SuppressedError, DisposableStackPrototype,
+            DisposableStack, AsyncDisposableStackPrototype, AsyncDisposableStack,
         }
     };
 }

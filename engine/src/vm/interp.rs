@@ -1086,6 +1086,38 @@ pub fn run(cx: &mut Cx, entry: Box<Frame>, resume: Resume) -> JsResult<Value> {
                             push!(v)
                         }
 
+                        // ------------------------------------------------ using
+                        Op::DisposeNew => {
+                            sync!();
+                            let cap = tri!(super::dispose::op_new(cx));
+                            push!(cap)
+                        }
+                        Op::DisposeAdd => {
+                            sync!();
+                            let hint = rd_u8(code, a);
+                            let cap = pop!();
+                            let v = top!().clone();
+                            tri!(super::dispose::op_add(cx, &cap, &v, hint));
+                        }
+                        Op::DisposeError => {
+                            sync!();
+                            let cap = pop!();
+                            let e = pop!();
+                            tri!(super::dispose::op_error(cx, &cap, e));
+                        }
+                        Op::DisposeStep => {
+                            sync!();
+                            let cap = pop!();
+                            let (v, awaits) = tri!(super::dispose::op_step(cx, &cap));
+                            push!(v);
+                            push!(Value::Bool(awaits))
+                        }
+                        Op::DisposeEnd => {
+                            sync!();
+                            let cap = pop!();
+                            tri!(super::dispose::op_end(cx, &cap));
+                        }
+
                         // ------------------------------------------------ iterators
                         Op::GetIterator => {
                             sync!();

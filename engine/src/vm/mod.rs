@@ -15,6 +15,7 @@
 //!   closure cells are reported by the closure object (the frame holds the function), not by
 //!   the frame.
 
+pub mod dispose;
 pub mod frame;
 pub mod function;
 pub mod generator;
