@@ -339,13 +339,9 @@ pub fn dispose_sync(cx: &mut Cx, o: &Obj, completion: Option<Value>) -> JsResult
     if let Some(e) = completion {
         record_error(cx, o, e)?;
     }
-    loop {
-        match dispose_step(cx, o)? {
-            Step::Done => break,
-            Step::Await(_) => {
-                return Err(cx.throw_internal_error("an async resource in a sync disposal"));
-            }
-        }
+    // `dispose_step` runs to the end unless an async-dispose resource needs an Await.
+    if let Step::Await(_) = dispose_step(cx, o)? {
+        return Err(cx.throw_internal_error("an async resource in a sync disposal"));
     }
     match take_completion(o) {
         Some(e) => Err(cx.throw(e)),
