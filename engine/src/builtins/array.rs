@@ -37,6 +37,7 @@ const MAX_SAFE: u64 = 9_007_199_254_740_991;
 
 static STATICS: &[Builtin] = &[
     method!("from", 1, from),
+    method!("fromAsync", 1, super::array_from_async::from_async),
     method!("isArray", 1, is_array_method),
     method!("of", 0, of),
     getter!(@symbol SYM_SPECIES, species),

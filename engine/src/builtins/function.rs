@@ -8,7 +8,7 @@ use crate::object::function::bound_function_create;
 use crate::object::ops::{
     create_list_from_array_like, define_value, get, has_own_property, ordinary_has_instance,
 };
-use crate::object::{attrs, call, is_callable};
+use crate::object::{attrs, call, is_callable, ObjectData, PropertyDescriptor};
 use crate::realm::{Cx, Intrinsic, JsResult};
 use crate::value::conv::to_integer_or_infinity;
 use crate::value::Value;
@@ -169,13 +169,39 @@ fn to_string(cx: &mut Cx, this: &Value, _: &[Value], _: &Value, _: u16) -> JsRes
     if let Some(src) = crate::vm::global::function_source_text(o) {
         return Ok(Value::String(cx.new_string(&src)?));
     }
-    let name = match get(cx, o, Atom::Name)? {
-        Value::String(s) => s.to_rust_string(),
+    // The name is the function's own `name` data property as created ([[InitialName]] is
+    // not kept; a getter is never run). Bound functions have no [[InitialName]] and print
+    // anonymously, as V8 and SpiderMonkey do ("bound f" is not a PropertyName).
+    let bound = matches!(o.borrow().class, ObjectData::BoundFunction(_));
+    let name = match o.get_own_property(cx, Atom::Name)? {
+        Some(PropertyDescriptor {
+            value: Some(Value::String(s)),
+            ..
+        }) if !bound => s.to_rust_string(),
         _ => String::new(),
+    };
+    let name = if is_native_function_name(&name) {
+        name
+    } else {
+        String::new()
     };
     // NativeFunction syntax: `function name() { [native code] }`.
     let text = format!("function {name}() {{\n    [native code]\n}}");
     Ok(Value::String(cx.new_string(&text)?))
+}
+
+/// Does `name` fit NativeFunction's `NativeFunctionAccessor? PropertyName?` (an optional
+/// `get `/`set ` prefix, then an identifier or a computed `[...]` name)? A redefined `name`
+/// that does not is left out of `toString`'s output.
+fn is_native_function_name(name: &str) -> bool {
+    let rest = name
+        .strip_prefix("get ")
+        .or_else(|| name.strip_prefix("set "))
+        .unwrap_or(name);
+    (rest.starts_with('[') && rest.ends_with(']'))
+        || rest
+            .chars()
+            .all(|c| c == '$' || c == '_' || c.is_alphanumeric())
 }
 
 /// Function.prototype[@@hasInstance]. Spec: #sec-function.prototype-@@hasinstance

@@ -13,19 +13,24 @@ use super::{arg, install_class, Builtin, ClassDef, Val};
 use crate::atoms::Atom;
 use crate::builtins::object::is_array;
 use crate::object::array::{array_create, push};
-use crate::object::ops::{create_data_property, get, get_v, length_of_array_like, new_object};
+use crate::object::ops::{
+    create_data_property, get, get_v, length_of_array_like, new_object, set_integrity_level,
+    Integrity,
+};
 use crate::object::{attrs, call, is_callable, Obj, ObjectData};
 use crate::realm::{Cx, Intrinsic, JsResult};
 use crate::strings::builder::{build_string, StringBuilder};
 use crate::strings::number::number_to_string;
 use crate::strings::{JsString, Units};
 use crate::value::conv::{to_integer_or_infinity, to_number, to_string};
-use crate::value::Value;
+use crate::value::{same_value, Value};
 use crate::{method, value};
 use std::collections::HashSet;
 
 static STATICS: &[Builtin] = &[
+    method!("isRawJSON", 1, is_raw_json),
     method!("parse", 2, parse),
+    method!("rawJSON", 1, raw_json),
     method!("stringify", 3, stringify),
     value!(@symbol SYM_TO_STRING_TAG, Val::Str("JSON"), attrs::CONFIGURABLE),
 ];
@@ -59,11 +64,54 @@ fn push_frame_charge(cx: &mut Cx, depth: usize) -> JsResult<()> {
 
 // ============================================================================ parse
 
-/// A container being filled by the parser.
+/// A container being filled by the parser, with the parse records of its children so far
+/// (empty unless records are kept).
 enum ParseFrame {
-    Array(Obj),
-    /// The object and the key of the member whose value is being parsed.
-    Object(Obj, Atom),
+    Array(Obj, Vec<u32>),
+    /// The object, the key of the member whose value is being parsed, and the entries.
+    Object(Obj, Atom, Vec<(Atom, u32)>),
+}
+
+/// A JSON Parse Record (json-parse-with-source): the value the parser produced, the source
+/// range of a primitive, and the records of an array's elements or an object's entries (a
+/// duplicate key's later entry wins). Records live in one arena, children by index.
+/// Spec: #sec-json-parse-record
+struct ParseRecord {
+    value: Value,
+    source: Option<(usize, usize)>,
+    elements: Vec<u32>,
+    entries: Vec<(Atom, u32)>,
+}
+
+/// The parse records of one `JSON.parse` with a reviver; their bytes stay charged until it
+/// is dropped by [`Records::release`].
+struct Records {
+    list: Vec<ParseRecord>,
+    charged: usize,
+}
+
+impl Records {
+    fn charge(&mut self, cx: &mut Cx, bytes: usize) -> JsResult<()> {
+        let r = cx.heap.charge(bytes);
+        cx.oom(r)?;
+        self.charged += bytes;
+        Ok(())
+    }
+    /// Adds a record; its index.
+    fn push(&mut self, cx: &mut Cx, rec: ParseRecord) -> JsResult<u32> {
+        self.charge(cx, std::mem::size_of::<ParseRecord>())?;
+        let Ok(i) = u32::try_from(self.list.len()) else {
+            return Err(cx.throw_out_of_memory());
+        };
+        if self.list.try_reserve(1).is_err() {
+            return Err(cx.throw_out_of_memory());
+        }
+        self.list.push(rec);
+        Ok(i)
+    }
+    fn release(self, cx: &mut Cx) {
+        cx.heap.refund(self.charged);
+    }
 }
 
 struct Parser<'a> {
@@ -264,25 +312,94 @@ fn charge_vec(cx: &mut Cx, v: &mut Vec<u16>, extra: usize) -> JsResult<()> {
     Ok(())
 }
 
+/// JSON.rawJSON(text): a frozen null-prototype object with [[IsRawJSON]] whose `rawJSON`
+/// property is the text of one JSON primitive. Spec: #sec-json.rawjson
+/// (proposal-json-parse-with-source)
+fn raw_json(cx: &mut Cx, _: &Value, args: &[Value], _: &Value, _: u16) -> JsResult<Value> {
+    // 1.
+    let s = to_string(cx, &arg(args, 0))?;
+    // 2. Not empty, no leading or trailing TAB, LF, CR or SPACE.
+    let is_ws = |u: Option<u16>| matches!(u, Some(0x09 | 0x0A | 0x0D | 0x20));
+    if s.is_empty() || is_ws(s.code_unit(0)) || is_ws(s.code_unit(s.len() - 1)) {
+        return Err(cx.throw_syntax_error("JSON.rawJSON: invalid JSON text"));
+    }
+    // 3. Valid JSON whose outermost value is not an object or array.
+    if matches!(s.code_unit(0), Some(0x5B | 0x7B)) {
+        return Err(cx.throw_syntax_error("JSON.rawJSON: text is an object or array"));
+    }
+    parse_json_text(cx, &s)?;
+    // 4-8.
+    let o = Obj::new(cx, None, ObjectData::RawJson)?;
+    let key = cx.atoms.intern("rawJSON");
+    create_data_property(cx, &o, key, Value::String(s))?;
+    set_integrity_level(cx, &o, Integrity::Frozen)?;
+    Ok(Value::Object(o))
+}
+
+/// JSON.isRawJSON(O). Spec: #sec-json.israwjson
+fn is_raw_json(_: &mut Cx, _: &Value, args: &[Value], _: &Value, _: u16) -> JsResult<Value> {
+    let raw = matches!(&arg(args, 0), Value::Object(o) if matches!(o.borrow().class, ObjectData::RawJson));
+    Ok(Value::Bool(raw))
+}
+
 /// Parses JSON text into a value. Spec: #sec-json.parse steps 2-9 (ParseJSON)
 pub fn parse_json_text(cx: &mut Cx, text: &JsString) -> JsResult<Value> {
+    parse_with(cx, text, None).map(|(v, _)| v)
+}
+
+/// Parses, keeping the parse records in `records` when given; the value and its record.
+fn parse_with(
+    cx: &mut Cx,
+    text: &JsString,
+    records: Option<&mut Records>,
+) -> JsResult<(Value, Option<u32>)> {
     let view = text.view();
     let mut p = Parser {
         u: view.units(),
         pos: 0,
     };
     let mut stack: Vec<ParseFrame> = Vec::new();
-    let r = parse_loop(cx, &mut p, &mut stack);
+    let r = parse_loop(cx, &mut p, &mut stack, records);
     cx.heap.refund(stack.len() * FRAME_BYTES);
     drop(stack);
     r
 }
 
-fn parse_loop(cx: &mut Cx, p: &mut Parser<'_>, stack: &mut Vec<ParseFrame>) -> JsResult<Value> {
+/// Adds the record of a value just parsed (when records are kept).
+fn record(
+    cx: &mut Cx,
+    records: &mut Option<&mut Records>,
+    rec: impl FnOnce() -> ParseRecord,
+) -> JsResult<Option<u32>> {
+    match records {
+        Some(r) => r.push(cx, rec()).map(Some),
+        None => Ok(None),
+    }
+}
+
+fn parse_loop(
+    cx: &mut Cx,
+    p: &mut Parser<'_>,
+    stack: &mut Vec<ParseFrame>,
+    mut records: Option<&mut Records>,
+) -> JsResult<(Value, Option<u32>)> {
     let obj_proto = cx.intrinsic_obj(Intrinsic::ObjectPrototype);
+    let leaf = |value: &Value, start: usize, end: usize| ParseRecord {
+        value: value.clone(),
+        source: Some((start, end)),
+        elements: Vec::new(),
+        entries: Vec::new(),
+    };
+    let node = |value: Value, elements: Vec<u32>, entries: Vec<(Atom, u32)>| ParseRecord {
+        value,
+        source: None,
+        elements,
+        entries,
+    };
     'value: loop {
         cx.poll_interrupt(1)?;
         p.skip_ws();
+        let start = p.pos;
         // Parse one value; containers push a frame and continue with their first element.
         let mut v = match p.peek() {
             Some(0x7B) => {
@@ -295,7 +412,7 @@ fn parse_loop(cx: &mut Cx, p: &mut Parser<'_>, stack: &mut Vec<ParseFrame>) -> J
                 } else {
                     let key = member_key(cx, p)?;
                     push_frame_charge(cx, stack.len())?;
-                    stack.push(ParseFrame::Object(o, key));
+                    stack.push(ParseFrame::Object(o, key, Vec::new()));
                     continue 'value;
                 }
             }
@@ -308,7 +425,7 @@ fn parse_loop(cx: &mut Cx, p: &mut Parser<'_>, stack: &mut Vec<ParseFrame>) -> J
                     Value::Object(a)
                 } else {
                     push_frame_charge(cx, stack.len())?;
-                    stack.push(ParseFrame::Array(a));
+                    stack.push(ParseFrame::Array(a, Vec::new()));
                     continue 'value;
                 }
             }
@@ -333,18 +450,31 @@ fn parse_loop(cx: &mut Cx, p: &mut Parser<'_>, stack: &mut Vec<ParseFrame>) -> J
             }
             _ => return Err(p.error(cx, "expected a value")),
         };
+        let mut rec = if v.is_object() {
+            // An empty container.
+            record(cx, &mut records, || node(v.clone(), Vec::new(), Vec::new()))?
+        } else {
+            record(cx, &mut records, || leaf(&v, start, p.pos))?
+        };
         // Deliver `v` to the enclosing containers, closing the ones that end here.
         loop {
-            let Some(top) = stack.last() else {
+            let Some(top) = stack.last_mut() else {
                 p.skip_ws();
                 if p.peek().is_some() {
                     return Err(p.error(cx, "unexpected text after the value"));
                 }
-                return Ok(v);
+                return Ok((v, rec));
             };
             match top {
-                ParseFrame::Array(a) => {
+                ParseFrame::Array(a, children) => {
                     let a = a.clone();
+                    if let (Some(r), Some(records)) = (rec, records.as_deref_mut()) {
+                        records.charge(cx, std::mem::size_of::<u32>())?;
+                        if children.try_reserve(1).is_err() {
+                            return Err(cx.throw_out_of_memory());
+                        }
+                        children.push(r);
+                    }
                     push(cx, &a, v)?;
                     p.skip_ws();
                     if p.eat(b',') {
@@ -353,18 +483,28 @@ fn parse_loop(cx: &mut Cx, p: &mut Parser<'_>, stack: &mut Vec<ParseFrame>) -> J
                     if !p.eat(b']') {
                         return Err(p.error(cx, "expected ',' or ']'"));
                     }
-                    stack.pop();
+                    let Some(ParseFrame::Array(_, children)) = stack.pop() else {
+                        return Err(cx.throw_internal_error("JSON.parse: frame mismatch"));
+                    };
                     cx.heap.refund(FRAME_BYTES);
                     v = Value::Object(a);
+                    rec = record(cx, &mut records, || node(v.clone(), children, Vec::new()))?;
                 }
-                ParseFrame::Object(o, key) => {
+                ParseFrame::Object(o, key, entries) => {
                     let (o, key) = (o.clone(), *key);
+                    if let (Some(r), Some(records)) = (rec, records.as_deref_mut()) {
+                        records.charge(cx, std::mem::size_of::<(Atom, u32)>())?;
+                        if entries.try_reserve(1).is_err() {
+                            return Err(cx.throw_out_of_memory());
+                        }
+                        entries.push((key, r));
+                    }
                     // Duplicate keys: the last one wins (CreateDataProperty replaces).
                     create_data_property(cx, &o, key, v)?;
                     p.skip_ws();
                     if p.eat(b',') {
                         let k = member_key(cx, p)?;
-                        if let Some(ParseFrame::Object(_, slot)) = stack.last_mut() {
+                        if let Some(ParseFrame::Object(_, slot, _)) = stack.last_mut() {
                             *slot = k;
                         }
                         continue 'value;
@@ -372,9 +512,12 @@ fn parse_loop(cx: &mut Cx, p: &mut Parser<'_>, stack: &mut Vec<ParseFrame>) -> J
                     if !p.eat(b'}') {
                         return Err(p.error(cx, "expected ',' or '}'"));
                     }
-                    stack.pop();
+                    let Some(ParseFrame::Object(_, _, entries)) = stack.pop() else {
+                        return Err(cx.throw_internal_error("JSON.parse: frame mismatch"));
+                    };
                     cx.heap.refund(FRAME_BYTES);
                     v = Value::Object(o);
+                    rec = record(cx, &mut records, || node(v.clone(), Vec::new(), entries))?;
                 }
             }
         }
@@ -399,16 +542,71 @@ fn member_key(cx: &mut Cx, p: &mut Parser<'_>) -> JsResult<Atom> {
 fn parse(cx: &mut Cx, _: &Value, args: &[Value], _: &Value, _: u16) -> JsResult<Value> {
     // 1. jsonString = ToString(text).
     let s = to_string(cx, &arg(args, 0))?;
-    // 2-10. Parse.
-    let unfiltered = parse_json_text(cx, &s)?;
-    // 11. If IsCallable(reviver), walk from a fresh root { "": unfiltered }.
+    // 11. If IsCallable(reviver), parse keeping the parse records and walk from a fresh
+    // root { "": unfiltered }.
     let reviver = arg(args, 1);
     if !is_callable(&reviver) {
-        return Ok(unfiltered);
+        // 2-10. Parse.
+        return parse_json_text(cx, &s);
     }
-    let root = new_object(cx)?;
-    create_data_property(cx, &root, Atom::Empty, unfiltered)?;
-    internalize(cx, root, &reviver)
+    let mut records = Records {
+        list: Vec::new(),
+        charged: 0,
+    };
+    let r = (|| {
+        let (unfiltered, rec) = parse_with(cx, &s, Some(&mut records))?;
+        let root = new_object(cx)?;
+        create_data_property(cx, &root, Atom::Empty, unfiltered)?;
+        let walk = Walk {
+            reviver: &reviver,
+            text: &s,
+            records: &records.list,
+        };
+        internalize(cx, root, rec, &walk)
+    })();
+    records.release(cx);
+    r
+}
+
+/// What the reviver walk reads: the reviver, the source text and the parse records.
+struct Walk<'a> {
+    reviver: &'a Value,
+    text: &'a JsString,
+    records: &'a [ParseRecord],
+}
+
+/// The parse records of a frame's children (none when the value was replaced).
+enum Children {
+    None,
+    Elements(Vec<u32>),
+    Entries(std::collections::HashMap<Atom, u32>),
+}
+
+impl Walk<'_> {
+    /// Steps 2-4 of InternalizeJSONProperty: the record of `val` if it is still the
+    /// parsed value, and a fresh context object with `source` for such a primitive.
+    fn context(
+        &self,
+        cx: &mut Cx,
+        rec: Option<u32>,
+        val: &Value,
+    ) -> JsResult<(Obj, Option<&ParseRecord>)> {
+        let context = new_object(cx)?;
+        let rec = rec
+            .and_then(|i| self.records.get(i as usize))
+            .filter(|r| same_value(&r.value, val));
+        if let Some(ParseRecord {
+            source: Some((a, b)),
+            ..
+        }) = rec
+        {
+            if !val.is_object() {
+                let src = cx.oom(self.text.substring(&cx.heap, *a, *b))?;
+                create_data_property(cx, &context, Atom::SourceDup, Value::String(src))?;
+            }
+        }
+        Ok((context, rec))
+    }
 }
 
 /// A frame of the reviver walk: `holder[name]` whose children are being revived.
@@ -416,14 +614,16 @@ struct WalkFrame {
     holder: Obj,
     name: Atom,
     val: Obj,
+    context: Obj,
     keys: Vec<Atom>,
+    children: Children,
     next: usize,
 }
 
 /// InternalizeJSONProperty over an explicit stack. Spec: #sec-internalizejsonproperty
-fn internalize(cx: &mut Cx, root: Obj, reviver: &Value) -> JsResult<Value> {
+fn internalize(cx: &mut Cx, root: Obj, rec: Option<u32>, walk: &Walk<'_>) -> JsResult<Value> {
     let mut stack: Vec<WalkFrame> = Vec::new();
-    let r = internalize_loop(cx, root, reviver, &mut stack);
+    let r = internalize_loop(cx, root, rec, walk, &mut stack);
     cx.heap.refund(stack.len() * FRAME_BYTES);
     r
 }
@@ -431,20 +631,24 @@ fn internalize(cx: &mut Cx, root: Obj, reviver: &Value) -> JsResult<Value> {
 fn internalize_loop(
     cx: &mut Cx,
     root: Obj,
-    reviver: &Value,
+    rec: Option<u32>,
+    walk: &Walk<'_>,
     stack: &mut Vec<WalkFrame>,
 ) -> JsResult<Value> {
-    // The property to visit next: (holder, name).
-    let mut pending: Option<(Obj, Atom)> = Some((root, Atom::Empty));
+    let reviver = walk.reviver;
+    // The property to visit next: (holder, name, its parse record).
+    let mut pending: Option<(Obj, Atom, Option<u32>)> = Some((root, Atom::Empty, rec));
     loop {
         cx.poll_interrupt(1)?;
-        if let Some((holder, name)) = pending.take() {
+        if let Some((holder, name, rec)) = pending.take() {
             // 1. val = Get(holder, name).
             let val = get(cx, &holder, name)?;
+            // 2-4. The context, and the children's records if val is still the parsed one.
+            let (context, rec) = walk.context(cx, rec, &val)?;
             if let Value::Object(o) = &val {
-                // 2. An object: revive its elements/properties first (a new frame).
-                let keys = if is_array(cx, &val)? {
-                    // 2.b.ii. len = LengthOfArrayLike(val); keys 0..len.
+                // 5. An object: revive its elements/properties first (a new frame).
+                let (keys, children) = if is_array(cx, &val)? {
+                    // 5.b.ii. len = LengthOfArrayLike(val); keys 0..len.
                     let len = length_of_array_like(cx, o)?;
                     let bytes = (len as usize).saturating_mul(std::mem::size_of::<Atom>());
                     let r = cx.heap.charge(bytes);
@@ -457,23 +661,36 @@ fn internalize_loop(
                     for i in 0..len {
                         keys.push(crate::object::ops::index_key(cx, i));
                     }
-                    keys
+                    let children =
+                        rec.map_or(Children::None, |r| Children::Elements(r.elements.clone()));
+                    (keys, children)
                 } else {
-                    // 2.c.i. keys = EnumerableOwnProperties(val, key) (strings only).
-                    enumerable_string_keys(cx, o)?
+                    // 5.c.i. keys = EnumerableOwnProperties(val, key) (strings only).
+                    let keys = enumerable_string_keys(cx, o)?;
+                    let children = rec.map_or(Children::None, |r| {
+                        Children::Entries(r.entries.iter().copied().collect())
+                    });
+                    (keys, children)
                 };
                 push_frame_charge(cx, stack.len())?;
                 stack.push(WalkFrame {
                     holder,
                     name,
                     val: o.clone(),
+                    context,
                     keys,
+                    children,
                     next: 0,
                 });
             } else {
-                // 3. Return Call(reviver, holder, « name, val »).
+                // 6. Return Call(reviver, holder, « name, val, context »).
                 let n = key_value(cx, name)?;
-                let r = call(cx, reviver, &Value::Object(holder), &[n, val])?;
+                let r = call(
+                    cx,
+                    reviver,
+                    &Value::Object(holder),
+                    &[n, val, Value::Object(context)],
+                )?;
                 if !deliver_to_top(cx, stack, r.clone())? {
                     return Ok(r);
                 }
@@ -484,8 +701,13 @@ fn internalize_loop(
             return Ok(Value::Undefined);
         };
         if let Some(&k) = top.keys.get(top.next) {
+            let rec = match &top.children {
+                Children::None => None,
+                Children::Elements(e) => e.get(top.next).copied(),
+                Children::Entries(m) => m.get(&k).copied(),
+            };
             top.next += 1;
-            pending = Some((top.val.clone(), k));
+            pending = Some((top.val.clone(), k, rec));
             continue;
         }
         let Some(f) = stack.pop() else {
@@ -497,7 +719,7 @@ fn internalize_loop(
             cx,
             reviver,
             &Value::Object(f.holder),
-            &[n, Value::Object(f.val)],
+            &[n, Value::Object(f.val), Value::Object(f.context)],
         )?;
         if !deliver_to_top(cx, stack, r.clone())? {
             return Ok(r);
@@ -747,6 +969,16 @@ fn classify(cx: &mut Cx, out: &mut StringBuilder, value: &Value) -> JsResult<Pre
         }
         Value::BigInt(_) => {
             return Err(cx.throw_type_error("Do not know how to serialize a BigInt"));
+        }
+        Value::Object(o) if matches!(o.borrow().class, ObjectData::RawJson) => {
+            // (json-parse-with-source) A raw JSON object writes its text unchanged; its
+            // frozen own data property cannot run JS.
+            let key = cx.atoms.intern("rawJSON");
+            let raw = get(cx, o, key)?;
+            let Value::String(s) = raw else {
+                return Err(cx.throw_type_error("invalid raw JSON object"));
+            };
+            out.push_js(cx, &s)?;
         }
         Value::Object(o) if !is_callable(value) => {
             let arr = is_array(cx, value)?;

@@ -19,6 +19,7 @@
 //! `get name`. An alias entry refers to a key defined earlier in the same table.
 
 pub mod array;
+pub mod array_from_async;
 pub mod bigint;
 pub mod boolean;
 pub mod date;

@@ -8,10 +8,11 @@
 //! an ordinary own data property, as the spec has it.
 //!
 //! String.prototype.match/matchAll/replace/replaceAll/search/split reach this file through
-//! the `Symbol.*` methods; [`get_substitution`] is shared with String.prototype.replace.
+//! the `Symbol.*` methods; GetSubstitution and IsRegExp are string.rs's.
 
 use std::rc::Rc;
 
+use super::string::{get_substitution, is_regexp, StrBuf};
 use super::{arg, install, install_class, Builtin, ClassDef, Val};
 use crate::atoms::Atom;
 use crate::object::array::array_create;
@@ -43,7 +44,10 @@ pub struct RegExpStringIteratorData {
     pub done: bool,
 }
 
-static STATICS: &[Builtin] = &[getter!(@symbol SYM_SPECIES, species)];
+static STATICS: &[Builtin] = &[
+    method!("escape", 1, escape),
+    getter!(@symbol SYM_SPECIES, species),
+];
 
 /// Magic of the flag getters: the flag's code unit.
 static PROTO: &[Builtin] = &[
@@ -146,18 +150,6 @@ fn substring(cx: &mut Cx, s: &JsString, a: usize, b: usize) -> JsResult<JsString
 
 fn number(n: usize) -> Value {
     Value::number(n as f64)
-}
-
-/// Spec: #sec-isregexp
-fn is_regexp(cx: &mut Cx, v: &Value) -> JsResult<bool> {
-    let Value::Object(o) = v else {
-        return Ok(false);
-    };
-    let m = get(cx, o, Atom::SYM_MATCH)?;
-    if !m.is_undefined() {
-        return Ok(m.to_boolean());
-    }
-    Ok(matches!(&o.borrow().class, ObjectData::RegExp(_)))
 }
 
 /// Spec: #sec-advancestringindex
@@ -1004,6 +996,7 @@ fn symbol_replace(
                 return Err(cx.throw_internal_error("replace template is not a string"));
             };
             let template = template.to_utf16();
+            let mut buf = StrBuf::new();
             get_substitution(
                 cx,
                 &matched.to_utf16(),
@@ -1012,7 +1005,9 @@ fn symbol_replace(
                 &captures,
                 &named,
                 &template,
-            )?
+                &mut buf,
+            )?;
+            buf.units().to_vec()
         };
         if position >= next_source_position {
             acc.extend_from_slice(su.get(next_source_position..position).unwrap_or(&[]));
@@ -1024,100 +1019,6 @@ fn symbol_replace(
         acc.extend_from_slice(su.get(next_source_position..).unwrap_or(&[]));
     }
     Ok(Value::String(cx.new_string_utf16(&acc)?))
-}
-
-/// GetSubstitution ( matched, str, position, captures, namedCaptures, replacementTemplate ).
-/// `captures` hold strings or undefined; `named` is undefined or an object.
-/// Spec: #sec-getsubstitution
-pub fn get_substitution(
-    cx: &mut Cx,
-    matched: &[u16],
-    s: &[u16],
-    position: usize,
-    captures: &[Value],
-    named: &Value,
-    template: &[u16],
-) -> JsResult<Vec<u16>> {
-    let m = captures.len();
-    let tail_pos = (position + matched.len()).min(s.len());
-    let mut out: Vec<u16> = Vec::with_capacity(template.len());
-    let mut i = 0;
-    while let Some(&c) = template.get(i) {
-        if c != b'$' as u16 {
-            out.push(c);
-            i += 1;
-            continue;
-        }
-        let next = template.get(i + 1).copied();
-        match next {
-            Some(0x24) => {
-                out.push(0x24);
-                i += 2;
-            }
-            Some(0x26) => {
-                out.extend_from_slice(matched);
-                i += 2;
-            }
-            Some(0x60) => {
-                out.extend_from_slice(s.get(..position.min(s.len())).unwrap_or(&[]));
-                i += 2;
-            }
-            Some(0x27) => {
-                out.extend_from_slice(s.get(tail_pos..).unwrap_or(&[]));
-                i += 2;
-            }
-            Some(d) if (0x30..=0x39).contains(&d) => {
-                // $n or $nn: prefer two digits when that names an existing capture.
-                let d1 = (d - 0x30) as usize;
-                let two = template
-                    .get(i + 2)
-                    .filter(|&&e| (0x30..=0x39).contains(&e))
-                    .map(|&e| d1 * 10 + (e - 0x30) as usize);
-                let (index, len) = match two {
-                    Some(n) if n >= 1 && n <= m => (n, 3),
-                    _ => (d1, 2),
-                };
-                if index >= 1 && index <= m {
-                    if let Some(Value::String(cs)) = captures.get(index - 1) {
-                        out.extend(cs.to_utf16());
-                    }
-                    i += len;
-                } else {
-                    out.push(0x24);
-                    i += 1;
-                }
-            }
-            Some(0x3C) => {
-                if named.is_undefined() {
-                    out.push(0x24);
-                    i += 1;
-                    continue;
-                }
-                let rest = template.get(i + 2..).unwrap_or(&[]);
-                match rest.iter().position(|&u| u == 0x3E) {
-                    None => {
-                        out.push(0x24);
-                        i += 1;
-                    }
-                    Some(gt) => {
-                        let name = rest.get(..gt).unwrap_or(&[]);
-                        let ns = cx.new_string_utf16(name)?;
-                        let key = cx.intern_string(&ns);
-                        let v = get_v(cx, named, key)?;
-                        if !v.is_undefined() {
-                            out.extend(to_string(cx, &v)?.to_utf16());
-                        }
-                        i += 2 + gt + 1;
-                    }
-                }
-            }
-            _ => {
-                out.push(0x24);
-                i += 1;
-            }
-        }
-    }
-    Ok(out)
 }
 
 // ---- Symbol.split ----
@@ -1412,4 +1313,86 @@ mod unicode_last_index_tests {
         let idx = get(cx, &m, Atom::Index).unwrap_or(Value::Undefined);
         assert_eq!(idx.as_number(), Some(1.0));
     }
+}
+
+/// RegExp.escape(S): `S` with every code point that could be special in a Pattern escaped.
+/// Spec: #sec-regexp.escape
+fn escape(cx: &mut Cx, _: &Value, args: &[Value], _: &Value, _: u16) -> JsResult<Value> {
+    // 1. S must be a String (no coercion).
+    let Value::String(s) = arg(args, 0) else {
+        return Err(cx.throw_type_error("RegExp.escape: argument is not a string"));
+    };
+    let units = s.to_utf16();
+    let mut out = StrBuf::new();
+    let mut i = 0;
+    // 4. For each code point (lone surrogates are code points of their own).
+    while i < units.len() {
+        cx.poll_interrupt(1)?;
+        let (cp, n) = code_point_at(&units, i);
+        i += n;
+        if out.is_empty() && (cp as u8 as u32 == cp) && (cp as u8).is_ascii_alphanumeric() {
+            // a. A leading digit or ASCII letter becomes \xHH.
+            push_hex_escape(cx, &mut out, cp)?;
+        } else {
+            encode_for_regexp_escape(cx, &mut out, cp, &units[i - n..i])?;
+        }
+    }
+    Ok(Value::String(out.finish(cx)?))
+}
+
+/// The code point at `i` (a lone surrogate is its own code point) and its length in units.
+fn code_point_at(units: &[u16], i: usize) -> (u32, usize) {
+    let u = units[i] as u32;
+    if (0xD800..0xDC00).contains(&u) {
+        if let Some(&lo) = units.get(i + 1) {
+            if (0xDC00..0xE000).contains(&lo) {
+                return (0x10000 + ((u - 0xD800) << 10) + (lo as u32 - 0xDC00), 2);
+            }
+        }
+    }
+    (u, 1)
+}
+
+/// `\xHH` for a code point ≤ 0xFF.
+fn push_hex_escape(cx: &mut Cx, out: &mut StrBuf, cp: u32) -> JsResult<()> {
+    let s = format!("\\x{cp:02x}");
+    out.push_ascii(cx, &s)
+}
+
+/// EncodeForRegExpEscape(cp), appended to `out`; `units` is cp's UTF-16 encoding.
+/// Spec: #sec-encodeforregexpescape
+fn encode_for_regexp_escape(cx: &mut Cx, out: &mut StrBuf, cp: u32, units: &[u16]) -> JsResult<()> {
+    // 1. SyntaxCharacter or "/": backslash + the character.
+    if cp < 0x80 && b"^$\\.*+?()[]{}|/".contains(&(cp as u8)) {
+        out.push_unit(cx, b'\\' as u16)?;
+        return out.push_units(cx, units);
+    }
+    // 2. ControlEscape letters.
+    let control = match cp {
+        0x09 => Some("\\t"),
+        0x0A => Some("\\n"),
+        0x0B => Some("\\v"),
+        0x0C => Some("\\f"),
+        0x0D => Some("\\r"),
+        _ => None,
+    };
+    if let Some(c) = control {
+        return out.push_ascii(cx, c);
+    }
+    // 3-5. Other punctuators, WhiteSpace, LineTerminator and surrogates: \xHH or \uHHHH.
+    let punct = cp < 0x80 && b",-=<>#&!%:;@~'`\"".contains(&(cp as u8));
+    let space = cp <= 0xFFFF && crate::strings::is_js_whitespace(cp as u16);
+    let surrogate = (0xD800..0xE000).contains(&cp);
+    if punct || space || surrogate {
+        if cp <= 0xFF {
+            return push_hex_escape(cx, out, cp);
+        }
+        for &cu in units {
+            let s = format!("\\u{cu:04x}");
+            out.push_ascii(cx, &s)?;
+        }
+        return Ok(());
+    }
+    // 6.
+    out.push_units(cx, units)
 }

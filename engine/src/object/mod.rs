@@ -109,6 +109,8 @@ pub enum ObjectData {
     BoundFunction(Box<BoundFunction>),
     /// Has [[ErrorData]].
     Error,
+    /// Has [[IsRawJSON]] (`JSON.rawJSON` results, `builtins/json.rs`).
+    RawJson,
     Boolean(bool),
     Number(f64),
     /// String exotic object. Spec: #sec-string-exotic-objects

@@ -77,6 +77,23 @@ fn trap(cx: &mut Cx, o: &Obj, name: &str) -> JsResult<(Obj, Obj, Option<Value>)>
     Ok((target, handler, t))
 }
 
+/// The prologue of the traps that take only the target (getPrototypeOf, isExtensible,
+/// preventExtensions, ownKeys): the target and the trap's result, `None` when the handler
+/// has no such trap (the caller then forwards to the target).
+fn call_target_trap(cx: &mut Cx, o: &Obj, name: &str) -> JsResult<(Obj, Option<Value>)> {
+    let (target, handler, t) = trap(cx, o, name)?;
+    let Some(t) = t else {
+        return Ok((target, None));
+    };
+    let r = call_fn(
+        cx,
+        &t,
+        &Value::Object(handler),
+        &[Value::Object(target.clone())],
+    )?;
+    Ok((target, Some(r)))
+}
+
 /// Runs `f` one native level deeper.
 fn deeper<T>(cx: &mut Cx, f: impl FnOnce(&mut Cx) -> JsResult<T>) -> JsResult<T> {
     cx.enter()?;
@@ -101,16 +118,10 @@ fn invariant<T>(cx: &mut Cx, what: &str) -> JsResult<T> {
 /// Spec: #sec-proxy-object-internal-methods-and-internal-slots-getprototypeof
 pub(super) fn get_prototype_of(cx: &mut Cx, o: &Obj) -> JsResult<Option<Obj>> {
     deeper(cx, |cx| {
-        let (target, handler, t) = trap(cx, o, "getPrototypeOf")?;
-        let Some(t) = t else {
+        let (target, r) = call_target_trap(cx, o, "getPrototypeOf")?;
+        let Some(r) = r else {
             return target.get_prototype_of(cx);
         };
-        let r = call_fn(
-            cx,
-            &t,
-            &Value::Object(handler),
-            &[Value::Object(target.clone())],
-        )?;
         let hp = match r {
             Value::Object(p) => Some(p),
             Value::Null => None,
@@ -164,17 +175,11 @@ pub(super) fn set_prototype_of(cx: &mut Cx, o: &Obj, v: Option<Obj>) -> JsResult
 /// Spec: #sec-proxy-object-internal-methods-and-internal-slots-isextensible
 pub(super) fn is_extensible(cx: &mut Cx, o: &Obj) -> JsResult<bool> {
     deeper(cx, |cx| {
-        let (target, handler, t) = trap(cx, o, "isExtensible")?;
-        let Some(t) = t else {
+        let (target, r) = call_target_trap(cx, o, "isExtensible")?;
+        let Some(r) = r else {
             return target.is_extensible(cx);
         };
-        let r = call_fn(
-            cx,
-            &t,
-            &Value::Object(handler),
-            &[Value::Object(target.clone())],
-        )?
-        .to_boolean();
+        let r = r.to_boolean();
         if r != target.is_extensible(cx)? {
             return invariant(cx, "isExtensible trap result differs from the target's");
         }
@@ -185,17 +190,11 @@ pub(super) fn is_extensible(cx: &mut Cx, o: &Obj) -> JsResult<bool> {
 /// Spec: #sec-proxy-object-internal-methods-and-internal-slots-preventextensions
 pub(super) fn prevent_extensions(cx: &mut Cx, o: &Obj) -> JsResult<bool> {
     deeper(cx, |cx| {
-        let (target, handler, t) = trap(cx, o, "preventExtensions")?;
-        let Some(t) = t else {
+        let (target, r) = call_target_trap(cx, o, "preventExtensions")?;
+        let Some(r) = r else {
             return target.prevent_extensions(cx);
         };
-        let r = call_fn(
-            cx,
-            &t,
-            &Value::Object(handler),
-            &[Value::Object(target.clone())],
-        )?
-        .to_boolean();
+        let r = r.to_boolean();
         if r && target.is_extensible(cx)? {
             return invariant(
                 cx,
@@ -491,16 +490,10 @@ pub(super) fn delete(cx: &mut Cx, o: &Obj, key: Atom) -> JsResult<bool> {
 /// Spec: #sec-proxy-object-internal-methods-and-internal-slots-ownpropertykeys
 pub(super) fn own_property_keys(cx: &mut Cx, o: &Obj) -> JsResult<Vec<Atom>> {
     deeper(cx, |cx| {
-        let (target, handler, t) = trap(cx, o, "ownKeys")?;
-        let Some(t) = t else {
+        let (target, arr) = call_target_trap(cx, o, "ownKeys")?;
+        let Some(arr) = arr else {
             return target.own_property_keys(cx);
         };
-        let arr = call_fn(
-            cx,
-            &t,
-            &Value::Object(handler),
-            &[Value::Object(target.clone())],
-        )?;
         let list = create_list_from_array_like(cx, &arr, true)?;
         let mut keys: Vec<Atom> = Vec::with_capacity(list.len());
         let mut seen = std::collections::HashSet::new();
