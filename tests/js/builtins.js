@@ -21,7 +21,11 @@ test("string basics", function () {
   assertEquals(s.indexOf("o"), 4);
   assertEquals(s.lastIndexOf("o"), 8);
   assertEquals(s.slice(-5), "World");
-  assertEquals(s.substring(7, 5), "ll");
+  // substring swaps reversed bounds: (7, 5) is units 5..7 of "Hello, World".
+  assertEquals(s.substring(7, 5), ", ");
+  assertEquals(s.substring(4, 2), "ll");
+  assertEquals(s.substring(-3, 2), "He");
+  assertEquals(s.substring(NaN, Infinity), s);
   assertEquals(s.toUpperCase(), "HELLO, WORLD");
   assertEquals("  x ".trim(), "x");
   assertEquals("ab".repeat(3), "ababab");

@@ -172,6 +172,11 @@ fn error_constructor(
         let a = create_array_from_list(cx, &list)?;
         define_value(cx, &o, Atom::Errors, Value::Object(a), attrs::HIDDEN)?;
     }
+    // Not in the spec (as QuickJS): an own `stack` string with the frames active at
+    // construction, one `    at name (file:line:column)` line each.
+    let stack = crate::vm::global::stack_string(cx);
+    let stack = cx.new_string(&stack)?;
+    define_value(cx, &o, Atom::Stack, Value::String(stack), attrs::HIDDEN)?;
     Ok(Value::Object(o))
 }
 

@@ -515,7 +515,7 @@ pub fn object_to_string_tag(cx: &mut Cx, this: &Value) -> JsResult<String> {
         "Array"
     } else {
         match &o.borrow().class {
-            ObjectData::Arguments => "Arguments",
+            ObjectData::Arguments | ObjectData::MappedArguments(_) => "Arguments",
             ObjectData::Error => "Error",
             ObjectData::Boolean(_) => "Boolean",
             ObjectData::Number(_) => "Number",

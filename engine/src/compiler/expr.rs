@@ -30,7 +30,7 @@ pub(crate) enum Ref {
 }
 
 impl Ref {
-    fn parts(self) -> u32 {
+    pub(crate) fn parts(self) -> u32 {
         match self {
             Ref::Var(_) => 0,
             Ref::Field(_) | Ref::Private(..) => 1,

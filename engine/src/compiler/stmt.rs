@@ -33,6 +33,9 @@ pub(crate) enum Control<'ast> {
     },
     /// A protected range (catch handler or iterator-close handler).
     Try { handler: u32, target: LabelId },
+    /// An array destructuring in a generator: on a return (from a `yield` inside the
+    /// pattern) close the iterator in temporaries `it`/`nx` unless `dn` holds true.
+    Destructure { it: u16, nx: u16, dn: u16 },
     /// A `finally` block and the handler protecting the try/catch blocks.
     Finally {
         body: &'ast [Stmt],
@@ -1095,6 +1098,14 @@ impl<'ast> Compiler<'_, 'ast> {
                     self.close_iterator(it, nx, a);
                 }
                 Control::Loop { .. } | Control::Block { .. } => {}
+                Control::Destructure { it, nx, dn } => {
+                    let (it, nx, dn) = (*it, *nx, *dn);
+                    let skip = self.new_label();
+                    self.emit(Ir::Op(Op::GetLoc, dn as u32, 0));
+                    self.emit(Ir::Jump(Op::IfTrue, skip));
+                    self.close_iterator(it, nx, false);
+                    self.emit(Ir::Label(skip));
+                }
                 Control::Try { handler, target } => {
                     let (h, t) = (*handler, *target);
                     self.emit(Ir::TryEnd(h));
@@ -1196,7 +1207,8 @@ impl<'ast> Compiler<'_, 'ast> {
         let needs = self.control.iter().any(|c| match c {
             Control::Finally { .. }
             | Control::Dispose { .. }
-            | Control::Loop { iter: Some(_), .. } => true,
+            | Control::Loop { iter: Some(_), .. }
+            | Control::Destructure { .. } => true,
             Control::Try { .. } => derived_this.is_some(),
             _ => false,
         });

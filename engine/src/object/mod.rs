@@ -21,6 +21,7 @@
 //!   operation that may run user code (getters, proxies): internal methods copy what they
 //!   need and drop the borrow first.
 
+pub mod arguments;
 pub mod array;
 pub mod function;
 pub mod ops;
@@ -117,8 +118,10 @@ pub enum ObjectData {
     String(JsString),
     Symbol(Atom),
     BigInt(JsBigInt),
-    /// Unmapped arguments object (mapped ones are the VM's: add a variant for them).
+    /// Unmapped arguments object.
     Arguments,
+    /// Mapped arguments exotic object (`object/arguments.rs`).
+    MappedArguments(Box<arguments::MappedArgs>),
     /// Proxy exotic object; `None` once revoked. Spec: #sec-proxy-object-internal-methods-and-internal-slots
     Proxy(Option<Box<proxy::ProxyData>>),
     /// Has [[RegExpMatcher]], [[OriginalSource]], [[OriginalFlags]].
@@ -281,6 +284,11 @@ impl Trace for ObjCell {
                 }
             }
             ObjectData::RegExpStringIterator(it) => t.edge(&it.regexp.0),
+            ObjectData::MappedArguments(m) => {
+                for (c, _) in m.map.iter().flatten() {
+                    t.edge(c);
+                }
+            }
             _ => {}
         }
     }

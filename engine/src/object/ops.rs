@@ -6,7 +6,9 @@
 //! proxy trap or any other user code; prototype-chain walks are loops, and every recursive
 //! path through exotic objects (proxies) counts depth with `cx.enter()`.
 
-use super::{array, attrs, proxy, Obj, ObjectData, Place, PropValue, PropertyDescriptor};
+use super::{
+    arguments, array, attrs, proxy, Obj, ObjectData, Place, PropValue, PropertyDescriptor,
+};
 use crate::atoms::Atom;
 use crate::realm::{Cx, Intrinsic, JsResult};
 use crate::value::{same_value, Value};
@@ -18,6 +20,8 @@ enum Exotic {
     Array,
     String,
     Proxy,
+    /// Mapped arguments (`object/arguments.rs`).
+    Arguments,
 }
 
 fn exotic(o: &Obj) -> Exotic {
@@ -25,6 +29,7 @@ fn exotic(o: &Obj) -> Exotic {
         ObjectData::Array(_) => Exotic::Array,
         ObjectData::String(_) => Exotic::String,
         ObjectData::Proxy(_) => Exotic::Proxy,
+        ObjectData::MappedArguments(_) => Exotic::Arguments,
         _ => Exotic::None,
     }
 }
@@ -145,6 +150,11 @@ impl Obj {
                     }
                 }
             }
+            Exotic::Arguments => {
+                if let Some(d) = arguments::get_own_property(self, key) {
+                    return Ok(Some(d));
+                }
+            }
             Exotic::None => {}
         }
         Ok(self.borrow().own_descriptor(key))
@@ -168,6 +178,7 @@ impl Obj {
                 }
                 ordinary_define_own_property(cx, self, key, desc)
             }
+            Exotic::Arguments => arguments::define_own_property(cx, self, key, desc),
             Exotic::None => ordinary_define_own_property(cx, self, key, desc),
         }
     }
@@ -178,7 +189,7 @@ impl Obj {
         loop {
             match exotic(&o) {
                 Exotic::Proxy => return proxy::has_property(cx, &o, key),
-                Exotic::String | Exotic::Array => {
+                Exotic::String | Exotic::Array | Exotic::Arguments => {
                     if o.get_own_property(cx, key)?.is_some() {
                         return Ok(true);
                     }
@@ -203,6 +214,9 @@ impl Obj {
         loop {
             let getter = match exotic(&o) {
                 Exotic::Proxy => return proxy::get(cx, &o, key, receiver),
+                Exotic::Arguments if arguments::is_mapped(&o, key) => {
+                    return Ok(arguments::mapped_get(&o, key).unwrap_or_default());
+                }
                 Exotic::Array if key == Atom::Length => {
                     if let ObjectData::Array(a) = o.borrow().class {
                         return Ok(Value::number(a.length as f64));
@@ -265,6 +279,7 @@ impl Obj {
                 let mut b = self.borrow_mut();
                 let exotic_key = match b.class {
                     ObjectData::Proxy(_) | ObjectData::String(_) => true,
+                    ObjectData::MappedArguments(_) => key.is_index(),
                     ObjectData::Array(_) => key == Atom::Length,
                     _ => false,
                 };
@@ -340,6 +355,11 @@ impl Obj {
     pub fn delete(&self, cx: &mut Cx, key: Atom) -> JsResult<bool> {
         match exotic(self) {
             Exotic::Proxy => return proxy::delete(cx, self, key),
+            Exotic::Arguments => {
+                if let Some(r) = arguments::delete(self, key) {
+                    return Ok(r);
+                }
+            }
             Exotic::String | Exotic::Array => {
                 if let Some(d) = self.get_own_property(cx, key)? {
                     if d.configurable != Some(true) && self.borrow().find(key).is_none() {
@@ -404,6 +424,14 @@ fn ordinary_own_property_keys(cx: &mut Cx, o: &Obj, e: Exotic) -> JsResult<Vec<A
         strings.push(Atom::Length);
     }
     let mut sort_needed = false;
+    if e == Exotic::Arguments {
+        for i in arguments::mapped_indices(o) {
+            if let Some(a) = Atom::from_index(i) {
+                ints.push((i, a));
+                sort_needed = true;
+            }
+        }
+    }
     for p in b.shape().live_props() {
         let k = p.key;
         if let Some(i) = k.as_index() {

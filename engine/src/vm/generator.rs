@@ -219,7 +219,12 @@ pub fn async_yield(
     is_delegate: bool,
 ) -> SuspendStep {
     if is_delegate {
-        return async_yield_now(cx, g, f, v, true);
+        // Spec: #sec-generator-function-definitions-runtime-semantics-evaluation, yield*
+        // step 7.a.vi: AsyncGeneratorYield(? IteratorValue(innerResult)), no await.
+        return match crate::object::ops::get_v(cx, &v, Atom::Value) {
+            Ok(inner) => async_yield_now(cx, g, f, inner, true),
+            Err(t) => SuspendStep::Throw(f, t),
+        };
     }
     match super::promise::await_then(cx, f, v, AwaitKind::YieldAfter) {
         Ok(()) => SuspendStep::Deliver(Ok(Value::Undefined)),

@@ -1286,7 +1286,11 @@ pub fn run(cx: &mut Cx, entry: Box<Frame>, resume: Resume) -> JsResult<Value> {
                     .iter()
                     .find(|h| h.start as usize <= err_pc && err_pc < h.end as usize)
                 {
-                    cur.r.truncate(stack_base + h.depth as usize);
+                    // An op that popped its operands before throwing leaves the stack
+                    // below the handler's depth: pad, so the handler's drops stay inside
+                    // the operand stack.
+                    cur.r
+                        .resize(stack_base + h.depth as usize, Value::Undefined);
                     let e = cx.take_exception();
                     cur.r.push(e);
                     pc = h.target as usize;

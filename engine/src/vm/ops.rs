@@ -148,26 +148,45 @@ pub fn special_object(cx: &mut Cx, f: &mut Frame, k: Option<SpecialObject>) -> J
 /// CreateUnmappedArgumentsObject / CreateMappedArgumentsObject.
 /// Spec: #sec-createunmappedargumentsobject, #sec-createmappedargumentsobject
 ///
-/// Not done yet: the mapped object's aliasing of parameters (it is created with the
-/// values, like an unmapped one, but keeps `callee` = the function).
+/// A mapped object aliases index `i < min(argc, formals)` to the parameter cell
+/// loc[`mapped_args_base + i`] (see `object/arguments.rs`); with duplicate parameter
+/// names only the last occurrence is mapped (step 17-18).
 fn arguments_object(cx: &mut Cx, f: &Frame, mapped: bool) -> JsResult<Value> {
     let op = cx.intrinsic_obj(Intrinsic::ObjectPrototype);
-    let o = Obj::new(cx, op, ObjectData::Arguments)?;
     let argc = f.argc;
-    for i in 0..argc {
-        // Mapped parameters live in cells after the prologue; read the current value.
-        let v = if mapped && i < f.bc.arg_count as usize {
-            let slot = f.bc.mapped_args_base as usize + i;
-            match f.cells.get(slot).and_then(|c| c.as_ref()) {
-                Some(c) => cell_get(c),
-                None => f.r.get(i).cloned().unwrap_or_default(),
-            }
-        } else {
-            f.r.get(i).cloned().unwrap_or_default()
-        };
-        if let Some(k) = Atom::from_index(i as u32) {
-            define_value(cx, &o, k, v, attrs::DEFAULT)?;
+    let mut map = Vec::new();
+    if mapped {
+        let formals = f.bc.arg_count as usize;
+        let base = f.bc.mapped_args_base as usize;
+        let n = argc.min(formals);
+        // Not charged: bounded by the number of formal parameters (the source text).
+        map.reserve_exact(n);
+        for i in 0..n {
+            let name = f.bc.locals.get(base + i).map(|l| l.name);
+            let later_dup =
+                (i + 1..formals).any(|j| f.bc.locals.get(base + j).map(|l| l.name) == name);
+            let cell = f.cells.get(base + i).and_then(|c| c.clone());
+            map.push(match cell {
+                Some(c) if !later_dup => Some((c, attrs::DEFAULT)),
+                _ => None,
+            });
         }
+    }
+    let class = if mapped {
+        ObjectData::MappedArguments(Box::new(crate::object::arguments::MappedArgs { map }))
+    } else {
+        ObjectData::Arguments
+    };
+    let o = Obj::new(cx, op, class)?;
+    for i in 0..argc {
+        let Some(k) = Atom::from_index(i as u32) else {
+            continue;
+        };
+        if crate::object::arguments::is_mapped(&o, k) {
+            continue;
+        }
+        let v = f.r.get(i).cloned().unwrap_or_default();
+        define_value(cx, &o, k, v, attrs::DEFAULT)?;
     }
     define_value(
         cx,
