@@ -182,6 +182,8 @@ macro_rules! for_each_op {
                 "obj → ; as with_get_var but on success pushes `obj value` (this and callee for a call) and jumps (depth +2 there). A variable object (u8 = 0) pushes `undefined value`."),
             (WithDeleteVar, "with_delete_var", AtomLabelU8, 1, 0,
                 "obj → ; if obj has the binding: push obj.[[Delete]](atom) and jump (depth +1 there); else fall through."),
+            (WithResolve, "with_resolve", AtomLabelU8, 1, 0,
+                "obj → ; ResolveBinding for an assignment target: if obj has the binding (as with_get_var): push obj (the reference's base) and jump (depth +1 there); else fall through. With u8 & 2 on with_get_var / with_put_var, obj is such a resolved base (or undefined = not dynamic: fall through): GetBindingValue / SetMutableBinding of an object environment (HasProperty, then Get / Set; a vanished binding is a ReferenceError in strict code, undefined / a new property otherwise)."),
             (DeclareVarObj, "declare_var_obj", Atom, 1, 0,
                 "obj → ; sloppy direct eval `var`: if obj has no own property atom, define it {undefined, writable, enumerable, configurable}."),
             (DeclareVarObjFunc, "declare_var_obj_func", Atom, 2, 0,

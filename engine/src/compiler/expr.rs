@@ -19,6 +19,11 @@ use crate::bytecode::{Constant, FunctionFlags, Op, ThrowKind};
 pub(crate) enum Ref {
     /// A variable: nothing on the stack.
     Var(Atom),
+    /// A variable resolved before its value is computed (assignment targets): the base
+    /// from `Access::Resolve` is on the stack when the name has dynamic scopes on its path
+    /// (`with`, sloppy direct eval), nothing otherwise; decided when lowering, so code that
+    /// moves values around it uses the `*Resolved` accesses, never `parts()`.
+    DynVar(Atom),
     /// `obj.name`: obj on the stack.
     Field(Atom),
     /// `obj[key]`: obj key on the stack.
@@ -32,7 +37,7 @@ pub(crate) enum Ref {
 impl Ref {
     pub(crate) fn parts(self) -> u32 {
         match self {
-            Ref::Var(_) => 0,
+            Ref::Var(_) | Ref::DynVar(_) => 0,
             Ref::Field(_) | Ref::Private(..) => 1,
             Ref::Elem => 2,
             Ref::Super => 3,
@@ -585,7 +590,16 @@ impl<'ast> Compiler<'_, 'ast> {
         let saved = std::mem::replace(&mut self.ref_for_write, true);
         let r = self.reference(e);
         self.ref_for_write = saved;
-        r
+        match r? {
+            Ref::Var(name) if name != Atom::Empty => Ok(self.resolve_var(name)),
+            r => Ok(r),
+        }
+    }
+
+    /// Resolves a variable assignment target now (ResolveBinding before the value).
+    fn resolve_var(&mut self, name: Atom) -> Ref {
+        self.emit(Ir::Var(Access::Resolve, name, self.scope));
+        Ref::DynVar(name)
     }
 
     /// Evaluates the base parts of a reference expression onto the stack.
@@ -664,6 +678,12 @@ impl<'ast> Compiler<'_, 'ast> {
                     self.emit(Ir::Var(Access::Get, name, self.scope));
                 }
             }
+            Ref::DynVar(name) => {
+                self.emit(Ir::Var(Access::GetResolved, name, self.scope));
+                if !keep {
+                    self.emit(Ir::Var(Access::NipResolved, name, self.scope));
+                }
+            }
             Ref::Field(a) => {
                 if keep {
                     self.op(Op::Dup);
@@ -695,6 +715,13 @@ impl<'ast> Compiler<'_, 'ast> {
     /// Stores the value on top into the reference whose base parts are below it; with
     /// `keep_value` the value stays on the stack.
     pub(crate) fn ref_put(&mut self, r: Ref, keep_value: bool) -> CResult<()> {
+        if let Ref::DynVar(name) = r {
+            if keep_value {
+                self.emit(Ir::Var(Access::DupBelowResolved, name, self.scope));
+            }
+            self.emit(Ir::Var(Access::PutResolved, name, self.scope));
+            return Ok(());
+        }
         if keep_value {
             match r.parts() {
                 0 => self.op(Op::Dup),
@@ -704,6 +731,7 @@ impl<'ast> Compiler<'_, 'ast> {
             }
         }
         match r {
+            Ref::DynVar(_) => {} // handled above
             Ref::Var(name) => {
                 if name == Atom::Empty {
                     self.op(Op::Drop);
@@ -740,6 +768,11 @@ impl<'ast> Compiler<'_, 'ast> {
         } else {
             // old value below the base parts, then store old ± 1.
             match r.parts() {
+                _ if matches!(r, Ref::DynVar(_)) => {
+                    if let Ref::DynVar(name) = r {
+                        self.emit(Ir::Var(Access::DupBelowResolved, name, self.scope));
+                    }
+                }
                 0 => self.op(Op::Dup),
                 1 => self.op(Op::Insert2),
                 2 => self.op(Op::Insert3),
@@ -765,10 +798,10 @@ impl<'ast> Compiler<'_, 'ast> {
         if op == AssignOp::Assign {
             match (&target.kind, target_expr) {
                 (PatternKind::Ident(id), _) => {
+                    let r = self.resolve_var(id.name);
                     self.named_expr(value, Some(id.name))?;
-                    self.op(Op::Dup);
                     self.pos(e.span.start);
-                    self.emit(Ir::Var(Access::Put, id.name, self.scope));
+                    self.ref_put(r, true)?;
                 }
                 (_, Some(x)) => {
                     // Plain assignment: the key is converted by PutValue, after the value.
@@ -786,12 +819,12 @@ impl<'ast> Compiler<'_, 'ast> {
             return Ok(());
         }
         let r = match (&target.kind, target_expr) {
-            (PatternKind::Ident(id), _) => Ref::Var(id.name),
+            (PatternKind::Ident(id), _) => self.resolve_var(id.name),
             (_, Some(x)) => self.reference_for_write(x)?,
             _ => return self.err(target.span, "invalid compound assignment target"),
         };
         let name = match r {
-            Ref::Var(n) => Some(n),
+            Ref::Var(n) | Ref::DynVar(n) => Some(n),
             _ => None,
         };
         self.ref_get(r, true)?;
@@ -818,6 +851,9 @@ impl<'ast> Compiler<'_, 'ast> {
                 self.ref_put(r, true)?;
                 self.jump(Op::Goto, end);
                 self.label(short);
+                if let Ref::DynVar(name) = r {
+                    self.emit(Ir::Var(Access::NipResolved, name, self.scope));
+                }
                 for _ in 0..r.parts() {
                     self.op(Op::Nip);
                 }
@@ -854,7 +890,7 @@ impl<'ast> Compiler<'_, 'ast> {
                         self.op(Op::Dup);
                         self.private_get(name, kind)?;
                     }
-                    Ref::Var(_) => {
+                    Ref::Var(_) | Ref::DynVar(_) => {
                         self.op(Op::PushUndefined);
                         self.ref_get(r, false)?;
                     }

@@ -39,6 +39,19 @@ pub(crate) enum Access {
     InitThis,
     /// → bool (`delete x`).
     Delete,
+    /// The reference of an assignment target, resolved before its value is computed
+    /// (spec: ResolveBinding happens first): `→ base` where base is the `with` / variable
+    /// object holding the binding or undefined. Names with no dynamic scope on their path
+    /// push nothing, and the `*Resolved` accesses below become the static ones.
+    Resolve,
+    /// `base → base value` (GetValue of the resolved reference).
+    GetResolved,
+    /// `base v → ` (PutValue of the resolved reference).
+    PutResolved,
+    /// `base v → v base v` (keep the value below the reference).
+    DupBelowResolved,
+    /// `base v → v` (drop the reference).
+    NipResolved,
 }
 
 #[derive(Clone, Debug)]
@@ -403,6 +416,11 @@ impl Compiler<'_, '_> {
                 _ => self.emit_put(lw, loc, v.tdz),
             },
             Access::Delete => lw.op(Op::PushFalse, 0, 0),
+            // A statically known variable: the resolved forms are the plain ones.
+            Access::Resolve | Access::NipResolved => Ok(()),
+            Access::DupBelowResolved => lw.op(Op::Dup, 0, 0),
+            Access::GetResolved => self.emit_var_access(lw, f, Access::Get, var),
+            Access::PutResolved => self.emit_var_access(lw, f, Access::Put, var),
         }
     }
 
@@ -423,6 +441,57 @@ impl Compiler<'_, '_> {
         let (probes, target) = self.resolve(name, scope);
         let end = lw.fresh_label();
         let has_probes = !probes.is_empty();
+        match acc {
+            Access::Resolve => {
+                if !has_probes {
+                    return Ok(());
+                }
+                for (obj, is_with) in probes {
+                    self.emit_probe_load(lw, f, obj)?;
+                    lw.jump_like(Op::WithResolve, name.raw(), end, is_with as u32, 0)?;
+                }
+                lw.op(Op::PushUndefined, 0, 0)?;
+                lw.label(end);
+                return Ok(());
+            }
+            Access::DupBelowResolved => {
+                let op = if has_probes { Op::Insert2 } else { Op::Dup };
+                return lw.op(op, 0, 0);
+            }
+            Access::NipResolved => {
+                return if has_probes {
+                    lw.op(Op::Nip, 0, 0)
+                } else {
+                    Ok(())
+                };
+            }
+            Access::GetResolved | Access::PutResolved if has_probes => {
+                // A resolved base (bit 2) or undefined: then the static access below.
+                let w = probes.first().is_some_and(|p| p.1) as u32 | 2;
+                if acc == Access::GetResolved {
+                    lw.op(Op::Dup, 0, 0)?;
+                    lw.jump_like(Op::WithGetVar, name.raw(), end, w, 0)?;
+                } else {
+                    lw.op(Op::Swap, 0, 0)?;
+                    lw.jump_like(Op::WithPutVar, name.raw(), end, w, -2)?;
+                }
+                let static_acc = if acc == Access::GetResolved {
+                    Access::Get
+                } else {
+                    Access::Put
+                };
+                self.emit_static_access(lw, f, static_acc, name, target)?;
+                lw.label(end);
+                return Ok(());
+            }
+            Access::GetResolved => {
+                return self.emit_static_access(lw, f, Access::Get, name, target);
+            }
+            Access::PutResolved => {
+                return self.emit_static_access(lw, f, Access::Put, name, target);
+            }
+            _ => {}
+        }
         for (obj, is_with) in probes {
             let w = is_with as u32;
             match acc {
@@ -442,8 +511,25 @@ impl Compiler<'_, '_> {
                     self.emit_probe_load(lw, f, obj)?;
                     lw.jump_like(Op::WithDeleteVar, name.raw(), end, w, 0)?;
                 }
+                _ => return Err(internal("resolved access in a probe".into())),
             }
         }
+        self.emit_static_access(lw, f, acc, name, target)?;
+        if has_probes {
+            lw.label(end);
+        }
+        Ok(())
+    }
+
+    /// The access to the statically resolved target of a name (after any dynamic probes).
+    fn emit_static_access(
+        &mut self,
+        lw: &mut Lowering,
+        f: FuncId,
+        acc: Access,
+        name: Atom,
+        target: Target,
+    ) -> CResult<()> {
         match target {
             Target::Var(v) => self.emit_var_access(lw, f, acc, v)?,
             Target::Global => match acc {
@@ -456,10 +542,8 @@ impl Compiler<'_, '_> {
                 Access::Put => lw.op(Op::PutVar, name.raw(), 0)?,
                 Access::Init | Access::InitThis => lw.op(Op::PutVarInit, name.raw(), 0)?,
                 Access::Delete => lw.op(Op::DeleteVar, name.raw(), 0)?,
+                _ => return Err(internal("resolved access on a global".into())),
             },
-        }
-        if has_probes {
-            lw.label(end);
         }
         Ok(())
     }

@@ -295,7 +295,7 @@ impl<'ast> Compiler<'_, 'ast> {
         let r = self.reference(e)?;
         // value base… → base… value
         match r {
-            super::expr::Ref::Var(_) => {}
+            super::expr::Ref::Var(_) | super::expr::Ref::DynVar(_) => {}
             super::expr::Ref::Field(_) | super::expr::Ref::Private(..) => self.op(Op::Swap),
             super::expr::Ref::Elem => self.op(Op::Rot3L),
             super::expr::Ref::Super => self.op(Op::Rot4L),

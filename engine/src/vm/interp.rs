@@ -520,15 +520,37 @@ pub fn run(cx: &mut Cx, entry: Box<Frame>, resume: Resume) -> JsResult<Value> {
                         }
 
                         // ------------------------------------------------ dynamic scopes
-                        Op::WithGetVar | Op::WithGetRef | Op::WithDeleteVar | Op::WithPutVar => {
+                        Op::WithGetVar
+                        | Op::WithGetRef
+                        | Op::WithDeleteVar
+                        | Op::WithPutVar
+                        | Op::WithResolve => {
                             sync!();
                             let atom = crate::atoms::Atom::from_raw(rd_u32(code, a));
                             let target = jump(op_pc, rd_i32(code, a + 4));
-                            let is_with = rd_u8(code, a + 8) & 1 != 0;
+                            let flags = rd_u8(code, a + 8);
+                            let is_with = flags & 1 != 0;
                             let obj = pop!();
+                            if flags & 2 != 0 {
+                                // A base resolved earlier (with_resolve).
+                                if obj.is_object() {
+                                    let r = if op == Op::WithGetVar {
+                                        ops::resolved_get(cx, &obj, atom, bc.is_strict())
+                                    } else {
+                                        let v = pop!();
+                                        ops::resolved_put(cx, &obj, atom, v, bc.is_strict())
+                                    };
+                                    if let Some(v) = tri!(r) {
+                                        push!(v);
+                                    }
+                                    pc = target;
+                                }
+                                continue 'insn;
+                            }
                             let found = tri!(ops::with_has(cx, &obj, atom, is_with));
                             if found {
                                 match op {
+                                    Op::WithResolve => push!(obj),
                                     Op::WithGetVar => {
                                         let v = tri!(ops::get_value_field(cx, &obj, atom));
                                         push!(v)

@@ -547,6 +547,50 @@ pub fn with_has(cx: &mut Cx, obj: &Value, atom: Atom, is_with: bool) -> JsResult
     Ok(true)
 }
 
+/// `with_get_var` on a resolved base: GetBindingValue of an object environment record.
+/// Spec: #sec-object-environment-records-getbindingvalue-n-s
+#[cold]
+#[inline(never)]
+pub fn resolved_get(cx: &mut Cx, obj: &Value, atom: Atom, strict: bool) -> JsResult<Option<Value>> {
+    let Value::Object(o) = obj else {
+        return Ok(None);
+    };
+    // 2-3. The binding may have vanished since it was resolved.
+    if !o.has_property(cx, atom)? {
+        if strict {
+            let name = cx.atom_name(atom);
+            return Err(cx.throw_reference_error(&format!("{name} is not defined")));
+        }
+        return Ok(Some(Value::Undefined));
+    }
+    // 4. Get(bindingObject, N).
+    Ok(Some(get(cx, o, atom)?))
+}
+
+/// `with_put_var` on a resolved base: SetMutableBinding of an object environment record.
+/// Spec: #sec-object-environment-records-setmutablebinding-n-v-s
+#[cold]
+#[inline(never)]
+pub fn resolved_put(
+    cx: &mut Cx,
+    obj: &Value,
+    atom: Atom,
+    v: Value,
+    strict: bool,
+) -> JsResult<Option<Value>> {
+    let Value::Object(o) = obj else {
+        return Ok(None);
+    };
+    // 2-3. stillExists = HasProperty(bindingObject, N); gone in strict code: ReferenceError.
+    if !o.has_property(cx, atom)? && strict {
+        let name = cx.atom_name(atom);
+        return Err(cx.throw_reference_error(&format!("{name} is not defined")));
+    }
+    // 4. Set(bindingObject, N, V, S).
+    put_value_field(cx, obj, atom, v, strict)?;
+    Ok(None)
+}
+
 /// `declare_var_obj` / `declare_var_obj_func`.
 #[cold]
 #[inline(never)]
