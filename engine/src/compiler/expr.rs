@@ -597,7 +597,7 @@ impl<'ast> Compiler<'_, 'ast> {
     }
 
     /// Resolves a variable assignment target now (ResolveBinding before the value).
-    fn resolve_var(&mut self, name: Atom) -> Ref {
+    pub(crate) fn resolve_var(&mut self, name: Atom) -> Ref {
         self.emit(Ir::Var(Access::Resolve, name, self.scope));
         Ref::DynVar(name)
     }
@@ -641,16 +641,18 @@ impl<'ast> Compiler<'_, 'ast> {
                 self.this_value(e)?;
                 match property {
                     MemberProp::Ident(a, _) => self.op1(Op::PushAtom, a.raw()),
-                    MemberProp::Computed(k) => {
-                        self.expr(k)?;
-                        self.op(Op::ToPropKey);
-                    }
+                    MemberProp::Computed(k) => self.expr(k)?,
                     MemberProp::Private(_, span) => return self.err(*span, "super.#x is invalid"),
                 }
+                // MakeSuperPropertyReference: GetSuperBase; ToPropertyKey is left to
+                // GetValue/PutValue, done here once for a read-modify-write target.
                 let home = self.hidden.home;
                 self.emit(Ir::Var(Access::GetRaw, home, self.scope));
                 self.op(Op::GetSuper);
                 self.op(Op::Swap);
+                if write && matches!(property, MemberProp::Computed(_)) {
+                    self.op(Op::ToPropKey);
+                }
                 Ok(Ref::Super)
             }
             _ => {

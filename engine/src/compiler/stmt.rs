@@ -507,6 +507,14 @@ impl<'ast> Compiler<'_, 'ast> {
                     self.emit(Ir::Op(Op::PushUndefined, 0, 0));
                     self.bind_pattern(&decl.target, d.kind)?;
                 }
+                (Some(init), VarKind::Var) if matches!(decl.target.kind, PatternKind::Ident(_)) => {
+                    // `var x = e` is an assignment: x is resolved before e is evaluated
+                    // (observable under `with`).
+                    let name = pattern_name(&decl.target).unwrap_or(Atom::Empty);
+                    let r = self.resolve_var(name);
+                    self.named_expr(init, Some(name))?;
+                    self.ref_put(r, false)?;
+                }
                 (Some(init), _) => {
                     self.named_expr(init, pattern_name(&decl.target))?;
                     self.bind_pattern(&decl.target, d.kind)?;

@@ -551,12 +551,23 @@ pub fn run(cx: &mut Cx, entry: Box<Frame>, resume: Resume) -> JsResult<Value> {
                             if found {
                                 match op {
                                     Op::WithResolve => push!(obj),
+                                    // GetBindingValue re-checks HasProperty on a `with` object.
+                                    Op::WithGetVar if is_with => {
+                                        let r = ops::resolved_get(cx, &obj, atom, bc.is_strict());
+                                        push!(tri!(r).unwrap_or_default())
+                                    }
                                     Op::WithGetVar => {
                                         let v = tri!(ops::get_value_field(cx, &obj, atom));
                                         push!(v)
                                     }
                                     Op::WithGetRef => {
-                                        let v = tri!(ops::get_value_field(cx, &obj, atom));
+                                        let v = if is_with {
+                                            let r =
+                                                ops::resolved_get(cx, &obj, atom, bc.is_strict());
+                                            tri!(r).unwrap_or_default()
+                                        } else {
+                                            tri!(ops::get_value_field(cx, &obj, atom))
+                                        };
                                         push!(if is_with { obj } else { Value::Undefined });
                                         push!(v)
                                     }
@@ -711,7 +722,8 @@ pub fn run(cx: &mut Cx, entry: Box<Frame>, resume: Resume) -> JsResult<Value> {
                             let key = pop!();
                             let proto = pop!();
                             let this = pop!();
-                            tri!(ops::put_super_value(cx, &this, &proto, &key, v));
+                            let strict = bc.is_strict();
+                            tri!(ops::put_super_value(cx, &this, &proto, &key, v, strict));
                         }
                         Op::Delete => {
                             sync!();

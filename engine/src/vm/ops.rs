@@ -863,11 +863,13 @@ pub fn put_super_value(
     proto: &Value,
     key: &Value,
     v: Value,
+    strict: bool,
 ) -> JsResult<()> {
     let k = to_property_key(cx, key)?;
     match proto {
         Value::Object(p) => {
-            if !p.set(cx, k, v, this)? {
+            // PutValue: a failed [[Set]] throws only in strict code.
+            if !p.set(cx, k, v, this)? && strict {
                 let name = cx.atom_name(k);
                 return Err(
                     cx.throw_type_error(&format!("cannot assign to read only property '{name}'"))
