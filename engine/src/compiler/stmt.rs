@@ -1032,13 +1032,32 @@ impl<'ast> Compiler<'_, 'ast> {
             self.control.pop();
             r?;
             self.emit(Ir::TryEnd(h));
+            // A normally completing finally block leaves the completion value of the
+            // try/catch part (spec #sec-try-statement-runtime-semantics-evaluation).
+            // (A break out of the finally block has the block's value, or undefined.)
+            let saved = match self.funcs[self.cur].completion {
+                Some(c) => {
+                    let t = self.temp()?;
+                    self.emit(Ir::VarId(Access::GetRaw, c));
+                    self.emit(Ir::Op(Op::PutLoc, t as u32, 0));
+                    self.set_completion_undefined();
+                    Some((c, t))
+                }
+                None => None,
+            };
             self.block(body)?;
+            if let Some((c, t)) = saved {
+                self.emit(Ir::Op(Op::GetLoc, t as u32, 0));
+                self.emit(Ir::VarId(Access::Init, c));
+                self.free_temp(t);
+            }
             let end = self.new_label();
             self.emit(Ir::Jump(Op::Goto, end));
             self.emit(Ir::Label(target));
             let t = self.temp()?;
             self.emit(Ir::Op(Op::PutLoc, t as u32, 0));
-            // The completion value is not updated by the exception path of finally.
+            // Exception path: only a break/continue out of the block makes its value seen.
+            self.set_completion_undefined();
             self.block(body)?;
             self.emit(Ir::Op(Op::GetLoc, t as u32, 0));
             self.emit(Ir::Op(Op::Throw, 0, 0));
