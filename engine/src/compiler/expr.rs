@@ -919,7 +919,9 @@ impl<'ast> Compiler<'_, 'ast> {
         else {
             return self.err(e.span, "internal: not a call");
         };
-        let is_eval = matches!(&callee.kind, ExprKind::Ident(id) if id.name == Atom::Eval);
+        // A direct eval is `eval(...)` only: `eval?.(...)` is an ordinary (indirect) call.
+        let is_eval =
+            !*optional && matches!(&callee.kind, ExprKind::Ident(id) if id.name == Atom::Eval);
         self.callee(callee)?;
         if *optional {
             self.optional_check(2)?;
