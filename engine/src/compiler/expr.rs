@@ -957,7 +957,25 @@ impl<'ast> Compiler<'_, 'ast> {
         if self.funcs[cur].strict || self.funcs[cur].vars_global {
             return;
         }
-        let vs = self.funcs[cur].var_scope;
+        // An eval in parameter expressions declares its vars in the function's outer
+        // environment (the parameter scope), not in the body's separate var scope
+        // (FunctionDeclarationInstantiation step 20).
+        let mut vs = self.funcs[cur].var_scope;
+        let mut s = Some(self.scope);
+        let mut in_body = false;
+        while let Some(id) = s {
+            if id == vs {
+                in_body = true;
+                break;
+            }
+            if self.scopes[id].func != cur {
+                break;
+            }
+            s = self.scopes[id].parent;
+        }
+        if !in_body {
+            vs = self.funcs[cur].scope;
+        }
         if self.scopes[vs].var_object.is_none() {
             let name = self.hidden.var_object;
             // Declared as a hidden local of the function (not visible by name lookup).

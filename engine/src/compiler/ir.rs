@@ -1046,10 +1046,15 @@ impl Compiler<'_, '_> {
             SpecialObject::UnmappedArguments
         };
         init(self, lw, args, Some(args_kind))?;
-        let vs = self.funcs[f].var_scope;
-        if let Some(vo) = self.scopes[vs].var_object {
-            lw.op(Op::SpecialObject, SpecialObject::VarObject as u32, 0)?;
-            self.emit_var_access(lw, f, Access::Init, vo)?;
+        // Variable objects: the var scope's, and the parameter scope's when a direct eval
+        // in parameter expressions declares vars there.
+        let (ps, vs) = (self.funcs[f].scope, self.funcs[f].var_scope);
+        let scopes = if ps == vs { vec![vs] } else { vec![ps, vs] };
+        for sc in scopes {
+            if let Some(vo) = self.scopes[sc].var_object {
+                lw.op(Op::SpecialObject, SpecialObject::VarObject as u32, 0)?;
+                self.emit_var_access(lw, f, Access::Init, vo)?;
+            }
         }
         Ok(())
     }
