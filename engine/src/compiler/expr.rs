@@ -898,9 +898,19 @@ impl<'ast> Compiler<'_, 'ast> {
                     }
                 }
             }
-            ExprKind::OptionalChain(_) if matches!(callee.kind, ExprKind::Paren(_)) => {
+            // `(a?.b)()`: the parenthesized chain is still a reference, so `a` is `this`;
+            // a short-circuited chain calls undefined (TypeError).
+            ExprKind::OptionalChain(inner) if matches!(callee.kind, ExprKind::Paren(_)) => {
+                let (short, end) = (self.new_label(), self.new_label());
+                self.optional.push(short);
+                let r = self.callee(inner);
+                self.optional.pop();
+                r?;
+                self.jump(Op::Goto, end);
+                self.label(short);
                 self.op(Op::PushUndefined);
-                self.expr(c)?;
+                self.op(Op::PushUndefined);
+                self.label(end);
             }
             _ => {
                 self.op(Op::PushUndefined);
