@@ -23,6 +23,7 @@ const SUITES: &[&str] = &[
     "async.js",
     "builtins.js",
     "using.js",
+    "lang.js",
     "modules/main.mjs",
 ];
 
@@ -117,6 +118,7 @@ suites! {
     async_ => "async.js",
     builtins => "builtins.js",
     using => "using.js",
+    lang => "lang.js",
     modules => "modules/main.mjs",
 }
 
