@@ -64,26 +64,12 @@ impl Engine {
 
     /// Defines test262's `$262` host object on the global object.
     pub fn install_test262_host(&mut self) -> Result<(), JsError> {
-        let g = self.ctx.global_object();
-        let o = self.ctx.new_object()?;
-        self.ctx.set_property(&o, "global", g.clone())?;
-        let eval_script: HostFunction =
-            Rc::new(|h: &mut HostCall<'_>, _this: &Value, args: &[Value]| {
-                let src = match args.first() {
-                    Some(v) => h.to_string(v)?,
-                    None => String::new(),
-                };
-                h.eval(&src, &EvalOptions::script("evalScript"))
-            });
-        let f = self.ctx.new_function("evalScript", 1, eval_script)?;
-        self.ctx.set_property(&o, "evalScript", f)?;
-        let gc: HostFunction = Rc::new(|h: &mut HostCall<'_>, _: &Value, _: &[Value]| {
-            h.run_gc();
-            Ok(Value::undefined())
+        let r = self.ctx.with(|h| {
+            let o = new_test262_host(h)?;
+            let g = h.global_object();
+            h.set_property(&g, "$262", o)
         });
-        let f = self.ctx.new_function("gc", 0, gc)?;
-        self.ctx.set_property(&o, "gc", f)?;
-        self.ctx.set_property(&g, "$262", o)
+        r.map_err(|e| self.ctx.error_from_value(&e))
     }
 
     /// Evaluates a script or a module. A module's evaluation promise is remembered and
@@ -115,4 +101,42 @@ impl Engine {
             u.bytes, u.cells, u.tracked_cells, u.atoms
         )
     }
+}
+
+/// Builds a `$262` object for the current realm (INTERPRETING.md): `global`, `evalScript`,
+/// `gc`, `IsHTMLDDA` and `createRealm`, whose new realm gets its own `$262` (built by this
+/// same function with the new realm current, so its `evalScript` runs there).
+fn new_test262_host(h: &mut HostCall<'_>) -> Result<Value, Value> {
+    let o = h.new_object()?;
+    let g = h.global_object();
+    h.set_property(&o, "global", g)?;
+    let eval_script: HostFunction =
+        Rc::new(|h: &mut HostCall<'_>, _this: &Value, args: &[Value]| {
+            let src = match args.first() {
+                Some(v) => h.to_string(v)?,
+                None => String::new(),
+            };
+            h.eval(&src, &EvalOptions::script("evalScript"))
+        });
+    let f = h.new_function("evalScript", 1, eval_script)?;
+    h.set_property(&o, "evalScript", f)?;
+    let gc: HostFunction = Rc::new(|h: &mut HostCall<'_>, _: &Value, _: &[Value]| {
+        h.run_gc();
+        Ok(Value::undefined())
+    });
+    let f = h.new_function("gc", 0, gc)?;
+    h.set_property(&o, "gc", f)?;
+    let create_realm: HostFunction = Rc::new(|h: &mut HostCall<'_>, _: &Value, _: &[Value]| {
+        h.with_new_realm(|h| {
+            let o = new_test262_host(h)?;
+            let g = h.global_object();
+            h.set_property(&g, "$262", o.clone())?;
+            Ok(o)
+        })
+    });
+    let f = h.new_function("createRealm", 0, create_realm)?;
+    h.set_property(&o, "createRealm", f)?;
+    let dda = h.new_htmldda()?;
+    h.set_property(&o, "IsHTMLDDA", dda)?;
+    Ok(o)
 }

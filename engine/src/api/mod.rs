@@ -572,6 +572,29 @@ impl HostCall<'_> {
     pub fn run_gc(&mut self) {
         self.cx.heap.collect();
     }
+    /// An object with Annex B's [[IsHTMLDDA]] slot (test262's `$262.IsHTMLDDA`, the web's
+    /// `document.all`): `typeof` is "undefined", it is falsy and `== null`; calling it
+    /// returns null.
+    pub fn new_htmldda(&mut self) -> Result<Value, Value> {
+        match crate::object::ops::new_htmldda_object(self.cx) {
+            Ok(o) => Ok(Value(V::Object(o))),
+            Err(_) => Err(self.thrown()),
+        }
+    }
+    /// Creates a new realm of this runtime (own intrinsics and global object; test262's
+    /// `$262.createRealm`), runs `init` with it current and returns what `init` returns.
+    /// Functions made inside `init` (`new_function`) belong to the new realm and run there
+    /// whenever they are called, so a host can give the realm its own `evalScript`.
+    pub fn with_new_realm(
+        &mut self,
+        init: impl FnOnce(&mut HostCall<'_>) -> Result<Value, Value>,
+    ) -> Result<Value, Value> {
+        let id = match self.cx.new_realm() {
+            Ok(id) => id,
+            Err(_) => return Err(self.thrown()),
+        };
+        self.cx.in_realm(id, |cx| init(&mut HostCall { cx }))
+    }
     pub fn global_object(&self) -> Value {
         Value(V::Object(self.cx.global()))
     }

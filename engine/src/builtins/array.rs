@@ -276,8 +276,20 @@ fn array_species_create(cx: &mut Cx, original: &Obj, length: u64) -> JsResult<Ob
     }
     // 3. C = Get(originalArray, "constructor").
     let mut c = get(cx, original, Atom::Constructor)?;
-    // 4. (Cross-realm %Array% check: realms share intrinsics only through createRealm;
-    //    a foreign %Array% is treated like any constructor here.)
+    // 4. A constructor from another realm that is that realm's %Array% becomes undefined
+    //    (arrays keep the current realm's prototype when crossing realms).
+    if let Value::Object(co) = &c {
+        if is_constructor(&c) {
+            let realm_c = crate::object::function::get_function_realm(cx, co)?;
+            if realm_c != cx.realm_id() {
+                if let Value::Object(a) = cx.realm_intrinsic(realm_c, Intrinsic::Array) {
+                    if Obj::ptr_eq(&a, co) {
+                        c = Value::Undefined;
+                    }
+                }
+            }
+        }
+    }
     // 5. C = C[@@species]; null → undefined.
     if let Value::Object(co) = &c {
         c = get(cx, co, Atom::SYM_SPECIES)?;

@@ -9,7 +9,7 @@
 use super::ops::{define_value, get};
 use super::{attrs, BoundFunction, HostFn, NativeFunction, Obj, ObjectData};
 use crate::atoms::Atom;
-use crate::realm::{Cx, Intrinsic, JsResult};
+use crate::realm::{Cx, Intrinsic, JsResult, RealmId};
 use crate::value::Value;
 
 /// The one signature of every native function: `this`, arguments, `new.target`
@@ -26,7 +26,7 @@ pub(crate) fn obj_is_callable(o: &Obj) -> bool {
     let b = o.borrow();
     match &b.class {
         ObjectData::NativeFunction(_)
-        | ObjectData::HostFunction(_)
+        | ObjectData::HostFunction(..)
         | ObjectData::BoundFunction(_)
         | ObjectData::NativeClosure(_) => true,
         ObjectData::Proxy(Some(p)) => p.callable,
@@ -52,7 +52,7 @@ pub(crate) fn obj_is_constructor(o: &Obj) -> bool {
     match &b.class {
         ObjectData::NativeFunction(n) => n.constructor,
         ObjectData::NativeClosure(n) => n.constructor,
-        ObjectData::HostFunction(_) => false,
+        ObjectData::HostFunction(..) => false,
         ObjectData::BoundFunction(b) => obj_is_constructor(&b.target),
         ObjectData::Proxy(Some(p)) => p.constructor,
         ObjectData::Proxy(None) => b.revoked_proxy_kind & 2 != 0,
@@ -64,8 +64,8 @@ pub(crate) fn obj_is_constructor(o: &Obj) -> bool {
 /// What a call resolved to, copied out of the callee so no borrow is held during the call.
 enum Callee {
     Native(NativeFunction),
-    NativeData(super::NativeDataFn),
-    Host(HostFn),
+    NativeData(super::NativeDataFn, RealmId),
+    Host(HostFn, RealmId),
     Bound(Obj, Value, Vec<Value>),
     Proxy,
     /// A VM function object (bytecode closure, native closure).
@@ -76,8 +76,8 @@ enum Callee {
 fn callee_of(o: &Obj) -> Callee {
     match &o.borrow().class {
         ObjectData::NativeFunction(n) => Callee::Native(*n),
-        ObjectData::HostFunction(h) => Callee::Host(h.clone()),
-        ObjectData::NativeClosure(c) => Callee::NativeData(c.f),
+        ObjectData::HostFunction(h, realm) => Callee::Host(h.clone(), *realm),
+        ObjectData::NativeClosure(c) => Callee::NativeData(c.f, c.realm),
         ObjectData::BoundFunction(b) => {
             Callee::Bound(b.target.clone(), b.this.clone(), b.args.clone())
         }
@@ -100,9 +100,15 @@ pub fn call(cx: &mut Cx, f: &Value, this: &Value, args: &[Value]) -> JsResult<Va
 
 fn call_obj(cx: &mut Cx, fo: &Obj, this: &Value, args: &[Value]) -> JsResult<Value> {
     match callee_of(fo) {
-        Callee::Native(n) => (n.f)(cx, this, args, &Value::Undefined, n.magic),
-        Callee::NativeData(f) => f(cx, fo, this, args, &Value::Undefined),
-        Callee::Host(h) => h(cx, this, args),
+        // Built-in and host functions run in their [[Realm]] (their errors and the objects
+        // they create belong to it). Spec: #sec-built-in-function-objects-call-thisargument-argumentslist
+        Callee::Native(n) => cx.in_realm(n.realm, |cx| {
+            (n.f)(cx, this, args, &Value::Undefined, n.magic)
+        }),
+        Callee::NativeData(f, realm) => {
+            cx.in_realm(realm, |cx| f(cx, fo, this, args, &Value::Undefined))
+        }
+        Callee::Host(h, realm) => cx.in_realm(realm, |cx| h(cx, this, args)),
         Callee::Bound(target, bthis, bargs) => {
             // Spec: #sec-bound-function-exotic-objects-call-thisargument-argumentslist
             let mut all = bargs;
@@ -137,8 +143,13 @@ pub fn construct(cx: &mut Cx, f: &Value, args: &[Value], new_target: &Value) -> 
 
 fn construct_obj(cx: &mut Cx, fo: &Obj, args: &[Value], nt: &Value) -> JsResult<Value> {
     match callee_of(fo) {
-        Callee::Native(n) => (n.f)(cx, &Value::Undefined, args, nt, n.magic),
-        Callee::NativeData(f) => f(cx, fo, &Value::Undefined, args, nt),
+        // Spec: #sec-built-in-function-objects-construct-argumentslist-newtarget
+        Callee::Native(n) => cx.in_realm(n.realm, |cx| {
+            (n.f)(cx, &Value::Undefined, args, nt, n.magic)
+        }),
+        Callee::NativeData(f, realm) => {
+            cx.in_realm(realm, |cx| f(cx, fo, &Value::Undefined, args, nt))
+        }
         Callee::Bound(target, _, bargs) => {
             // Spec: #sec-bound-function-exotic-objects-construct-argumentslist-newtarget
             let mut all = bargs;
@@ -152,7 +163,7 @@ fn construct_obj(cx: &mut Cx, fo: &Obj, args: &[Value], nt: &Value) -> JsResult<
         }
         Callee::Proxy => super::proxy::construct(cx, fo, args, nt),
         Callee::Vm => crate::vm::function::call_vm_object(cx, fo, &Value::Undefined, args, nt),
-        Callee::Host(_) | Callee::NotCallable => Err(cx.throw_type_error("not a constructor")),
+        Callee::Host(..) | Callee::NotCallable => Err(cx.throw_type_error("not a constructor")),
     }
 }
 
@@ -227,10 +238,19 @@ pub fn new_native_closure(
     Ok(o)
 }
 
+/// A copy of the slots of a native closure (empty for any other object).
+pub fn native_closure_data(o: &Obj) -> Vec<Value> {
+    match &o.borrow().class {
+        ObjectData::NativeClosure(c) => c.data.clone(),
+        _ => Vec::new(),
+    }
+}
+
 /// Creates a function object from a Rust closure (for embedders).
 pub fn new_host_function(cx: &mut Cx, name: &str, length: u32, f: HostFn) -> JsResult<Obj> {
     let proto = cx.intrinsic_obj(Intrinsic::FunctionPrototype);
-    let o = Obj::new(cx, proto, ObjectData::HostFunction(f))?;
+    let realm = cx.realm_id();
+    let o = Obj::new(cx, proto, ObjectData::HostFunction(f, realm))?;
     define_value(
         cx,
         &o,
@@ -314,17 +334,22 @@ pub fn call_method(cx: &mut Cx, this: &Value, key: Atom, args: &[Value]) -> JsRe
 }
 
 /// GetFunctionRealm. Spec: #sec-getfunctionrealm
-pub fn get_function_realm(cx: &mut Cx, f: &Obj) -> JsResult<crate::realm::RealmId> {
+pub fn get_function_realm(cx: &mut Cx, f: &Obj) -> JsResult<RealmId> {
     let mut cur = f.clone();
     loop {
         let next = match &cur.borrow().class {
             ObjectData::NativeFunction(n) => return Ok(n.realm),
             ObjectData::NativeClosure(n) => return Ok(n.realm),
+            ObjectData::HostFunction(_, realm) => return Ok(*realm),
             ObjectData::BoundFunction(b) => b.target.clone(),
             ObjectData::Proxy(Some(p)) => p.target.clone(),
             // Revoked proxy: detected below (next == cur).
             ObjectData::Proxy(None) => cur.clone(),
-            // VM: bytecode closures return their [[Realm]] here.
+            // VM: bytecode closures return their [[Realm]].
+            ObjectData::Vm(v) => match &**v {
+                crate::vm::VmObject::Closure(c) => return Ok(c.realm),
+                _ => return Ok(cx.realm_id()),
+            },
             _ => return Ok(cx.realm_id()),
         };
         if Obj::ptr_eq(&next, &cur) {

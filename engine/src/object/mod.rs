@@ -105,7 +105,8 @@ pub enum ObjectData {
     Ordinary,
     Array(ArrayData),
     NativeFunction(NativeFunction),
-    HostFunction(HostFn),
+    /// A host closure and the realm it was created in (it runs in that realm).
+    HostFunction(HostFn, crate::realm::RealmId),
     NativeClosure(Box<NativeClosure>),
     BoundFunction(Box<BoundFunction>),
     /// Has [[ErrorData]].

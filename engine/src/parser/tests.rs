@@ -196,3 +196,55 @@ fn deep_nesting_is_a_syntax_error() {
         .unwrap();
     handle.join().unwrap();
 }
+
+/// Native stack used per nesting level by the parser, for each deep shape: the deepest
+/// input that parses within a fixed budget (binary search). Run with `--ignored
+/// --nocapture` in the build profile to measure (numbers in ARCHITECTURE.md).
+#[test]
+#[ignore]
+fn measure_stack_per_nesting_level() {
+    type Shape = fn(usize) -> String;
+    let shapes: Vec<(&str, Shape)> = vec![
+        ("parens", |n| format!("{}1{}", "(".repeat(n), ")".repeat(n))),
+        ("arrays", |n| format!("{}{}", "[".repeat(n), "]".repeat(n))),
+        ("objects", |n| {
+            format!("{}1{}", "({a:".repeat(n), "})".repeat(n))
+        }),
+        ("calls", |n| format!("{}1{}", "f(".repeat(n), ")".repeat(n))),
+        ("unary", |n| format!("{}1", "-".repeat(n))),
+        ("blocks", |n| format!("{}{}", "{".repeat(n), "}".repeat(n))),
+        ("ifs", |n| format!("{}1", "if (a) ".repeat(n))),
+        ("arrows", |n| format!("{}1", "a=>".repeat(n))),
+        ("functions", |n| {
+            format!("{}{}", "function f(){".repeat(n), "}".repeat(n))
+        }),
+    ];
+    let budget = 256 * 1024;
+    let handle = std::thread::Builder::new()
+        .stack_size(64 << 20)
+        .spawn(move || {
+            for (name, make) in &shapes {
+                let (mut lo, mut hi) = (1usize, 200_000usize);
+                while lo + 1 < hi {
+                    let mid = (lo + hi) / 2;
+                    let mut atoms = AtomTable::new();
+                    let opts = ParseOptions {
+                        stack_budget: budget,
+                        max_depth: u32::MAX,
+                        ..ParseOptions::script()
+                    };
+                    if parse(&make(mid), &opts, &mut atoms).is_ok() {
+                        lo = mid;
+                    } else {
+                        hi = mid;
+                    }
+                }
+                eprintln!(
+                    "{name:10} {lo:6} levels in {budget} bytes: {} bytes/level",
+                    budget / lo
+                );
+            }
+        })
+        .unwrap();
+    handle.join().unwrap();
+}

@@ -83,6 +83,9 @@ pub struct Realm {
     pub global: Obj,
     /// This realm's number in its runtime (see [`Cx::enter_realm`]).
     id: RealmId,
+    /// The global lexical environment (script-level let/const/class) while this realm is
+    /// not current; the current realm's lives in `cx.vm.global_lex`, swapped on entry.
+    parked_lex: std::collections::HashMap<Atom, crate::vm::state::GlobalLex>,
 }
 
 /// Identifies a realm of one runtime; function objects record the realm that made them
@@ -184,6 +187,7 @@ impl Cx {
                 intrinsics: Vec::new(),
                 global: placeholder_global(&heap),
                 id: RealmId(0),
+                parked_lex: Default::default(),
             }),
             parked_realms: vec![None],
             exception: Value::Undefined,
@@ -232,11 +236,14 @@ impl Cx {
             intrinsics: Vec::new(),
             global,
             id,
+            parked_lex: Default::default(),
         });
-        let old = std::mem::replace(&mut self.realm, fresh);
+        // The new realm is entered through the ordinary switch so the global lexical
+        // environments are swapped the same way as on every call.
+        self.parked_realms.push(Some(fresh));
+        let prev = self.enter_realm(id);
         let r = self.init_realm();
-        let new = std::mem::replace(&mut self.realm, old);
-        self.parked_realms.push(Some(new));
+        self.enter_realm(prev);
         r.map(|()| id)
     }
 
@@ -250,12 +257,30 @@ impl Cx {
         let Some(slot) = self.parked_realms.get_mut(id.0 as usize) else {
             return cur;
         };
-        let Some(next) = slot.take() else { return cur };
+        let Some(mut next) = slot.take() else {
+            return cur;
+        };
+        // The outgoing realm takes its lexical environment back; the incoming one's moves in.
+        std::mem::swap(&mut self.realm.parked_lex, &mut self.vm.global_lex);
+        std::mem::swap(&mut next.parked_lex, &mut self.vm.global_lex);
         let prev = std::mem::replace(&mut self.realm, next);
         if let Some(s) = self.parked_realms.get_mut(cur.0 as usize) {
             *s = Some(prev);
         }
         cur
+    }
+
+    /// Runs `f` with realm `id` current, then restores the previous realm: how a function
+    /// runs in its [[Realm]] (built-in functions, host functions, closures' frame set-up).
+    #[inline]
+    pub fn in_realm<R>(&mut self, id: RealmId, f: impl FnOnce(&mut Cx) -> R) -> R {
+        if id == self.realm.id {
+            return f(self);
+        }
+        let prev = self.enter_realm(id);
+        let r = f(self);
+        self.enter_realm(prev);
+        r
     }
 
     /// The current realm's id.

@@ -589,3 +589,54 @@ fn small_and_growing_dictionaries_forget_deleted_keys() {
     assert!(get(cx, &o, keys[0]).unwrap().is_undefined());
     assert_eq!(o.own_property_keys(cx).unwrap().len(), 11);
 }
+
+#[test]
+fn calls_run_in_the_callee_realm() {
+    use crate::vm::global::eval_script;
+    let mut cx = Cx::new();
+    let cx = &mut cx;
+    eval_script(cx, "var where = 'main'; let lex = 1;", "main.js", false).unwrap();
+    let main_object = global_fn(cx, &["Object"]);
+    let other = cx.new_realm().unwrap();
+    let src = "var where = 'other'; let lex = 2; \
+               (function () { return [where, lex, this === globalThis, Object]; })";
+    let f = cx.in_realm(other, |cx| eval_script(cx, src, "other.js", false).unwrap());
+    assert_eq!(cx.realm_id(), RealmId(0));
+    // A closure reads its own realm's global object, lexical bindings and sloppy `this`.
+    let r = call(cx, &f, &Value::Undefined, &[]).unwrap();
+    let Value::Object(ro) = &r else {
+        panic!("array expected")
+    };
+    let at = |cx: &mut Cx, i: u32| get(cx, ro, Atom::from_index(i).unwrap()).unwrap();
+    let w = at(cx, 0);
+    assert_eq!(str_of(cx, &w), "other");
+    assert!(matches!(at(cx, 1), Value::Int(2)));
+    assert!(matches!(at(cx, 2), Value::Bool(true)));
+    assert!(!crate::value::same_value(&at(cx, 3), &main_object));
+    // The caller's realm is current again.
+    let v = eval_script(cx, "where + lex", "main2.js", false).unwrap();
+    assert_eq!(str_of(cx, &v), "main1");
+    // A built-in of the other realm throws that realm's errors; closures of the other
+    // realm see its intrinsics; ArraySpeciesCreate maps a foreign %Array% to the current one.
+    let other_g = Value::Object(cx.realm_global(other));
+    eval_script(cx, "var otherRealm;", "main3.js", false).unwrap();
+    let g = cx.global();
+    let k = cx.intern("otherRealm");
+    set(cx, &g, k, other_g, true).unwrap();
+    let v = eval_script(
+        cx,
+        "var e; try { otherRealm.Array.prototype.map.call(null); } catch (x) { e = x; } \
+         var a = new otherRealm.Array(1, 2); \
+         var m = Array.prototype.map.call(a, function (x) { return x; }); \
+         var C = otherRealm.Function(); C.prototype = null; \
+         [e instanceof otherRealm.TypeError, e instanceof TypeError, \
+          Object.getPrototypeOf(m) === Array.prototype, \
+          otherRealm.eval('Object') === otherRealm.Object, \
+          Object.getPrototypeOf(Reflect.construct(Object, [], C)) === otherRealm.Object.prototype \
+         ].join()",
+        "main4.js",
+        false,
+    )
+    .unwrap();
+    assert_eq!(str_of(cx, &v), "true,false,true,true,true");
+}

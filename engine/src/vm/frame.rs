@@ -57,6 +57,10 @@ pub struct Frame {
     pub mode: FrameMode,
     /// Bytes charged to the heap for this frame (refunded on drop by the owner).
     pub charged: usize,
+    /// The realm the frame runs in (its function's [[Realm]]; for scripts, eval and
+    /// modules the realm that compiled them). The interpreter makes it current whenever
+    /// the frame runs.
+    pub realm: crate::realm::RealmId,
 }
 
 impl Frame {
@@ -97,6 +101,7 @@ impl Frame {
             pc: 0,
             mode,
             charged: 0,
+            realm: Default::default(),
         }
     }
 

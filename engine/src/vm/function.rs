@@ -12,7 +12,7 @@ use crate::bytecode::{FunctionBytecode, FunctionFlags, FunctionKind};
 use crate::heap::Tracer;
 use crate::object::ops::{define_value, get, get_prototype_from_constructor};
 use crate::object::{attrs, trace_value, Obj, ObjectData};
-use crate::realm::{Cx, Intrinsic, JsResult};
+use crate::realm::{Cx, Intrinsic, JsResult, RealmId};
 use crate::value::Value;
 use std::rc::Rc;
 
@@ -24,6 +24,8 @@ pub struct Closure {
     pub home_object: Option<Obj>,
     /// [[Fields]]: the instance elements initializer of a class constructor.
     pub fields_init: Value,
+    /// [[Realm]]: the realm current when the function was created; its frames run there.
+    pub realm: RealmId,
 }
 
 impl Closure {
@@ -42,11 +44,11 @@ impl Closure {
 }
 
 /// The closure payload of a function object, if it is one (cloned parts).
-pub fn closure_parts(o: &Obj) -> Option<(Rc<FunctionBytecode>, Rc<[Cell]>)> {
+pub fn closure_parts(o: &Obj) -> Option<(Rc<FunctionBytecode>, Rc<[Cell]>, RealmId)> {
     let b = o.borrow();
     match &b.class {
         ObjectData::Vm(v) => match &**v {
-            VmObject::Closure(c) => Some((c.bc.clone(), c.refs.clone())),
+            VmObject::Closure(c) => Some((c.bc.clone(), c.refs.clone(), c.realm)),
             _ => None,
         },
         _ => None,
@@ -92,6 +94,7 @@ pub fn create_closure(cx: &mut Cx, bc: Rc<FunctionBytecode>, refs: Rc<[Cell]>) -
         refs,
         home_object: None,
         fields_init: Value::Undefined,
+        realm: cx.realm_id(),
     };
     let f = Obj::new(cx, proto, vm_data(VmObject::Closure(closure)))?;
     define_value(
@@ -140,19 +143,6 @@ pub fn call_vm_object(
     args: &[Value],
     new_target: &Value,
 ) -> JsResult<Value> {
-    let native = {
-        let b = fo.borrow();
-        match &b.class {
-            ObjectData::Vm(v) => match &**v {
-                VmObject::NativeClosure { f, data } => Some((*f, data.clone())),
-                _ => None,
-            },
-            _ => None,
-        }
-    };
-    if let Some((f, data)) = native {
-        return f(cx, this, args, &data);
-    }
     let frame = prepare_frame(cx, fo, this, args, new_target)?;
     interp::run(cx, frame, interp::Resume::Start)
 }
@@ -166,9 +156,27 @@ pub fn prepare_frame(
     args: &[Value],
     new_target: &Value,
 ) -> JsResult<Box<Frame>> {
-    let Some((bc, refs)) = closure_parts(fo) else {
+    let Some((bc, refs, realm)) = closure_parts(fo) else {
         return Err(cx.throw_type_error("not a function"));
     };
+    // PrepareForOrdinaryCall: the callee's realm is current while its frame is set up (the
+    // class-constructor TypeError, the async promise and the global `this` belong to it).
+    cx.in_realm(realm, |cx| {
+        prepare_frame_in_realm(cx, fo, bc, refs, realm, this, args, new_target)
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn prepare_frame_in_realm(
+    cx: &mut Cx,
+    fo: &Obj,
+    bc: Rc<FunctionBytecode>,
+    refs: Rc<[Cell]>,
+    realm: RealmId,
+    this: &Value,
+    args: &[Value],
+    new_target: &Value,
+) -> JsResult<Box<Frame>> {
     let constructing = !new_target.is_undefined();
     let kind = bc.kind;
     let (this_v, mode) = if constructing {
@@ -211,7 +219,7 @@ pub fn prepare_frame(
         };
         (t, mode)
     };
-    let frame = Frame::new(
+    let mut frame = Frame::new(
         bc,
         Value::Object(fo.clone()),
         refs,
@@ -224,6 +232,7 @@ pub fn prepare_frame(
         },
         mode,
     );
+    frame.realm = realm;
     Ok(Box::new(frame))
 }
 

@@ -427,7 +427,14 @@ fn await_return(cx: &mut Cx, g: &Obj, v: Value) -> JsResult<()> {
     )
 }
 
-fn await_return_settled(cx: &mut Cx, _: &Value, args: &[Value], data: &[Value]) -> JsResult<Value> {
+fn await_return_settled(
+    cx: &mut Cx,
+    callee: &Obj,
+    _: &Value,
+    args: &[Value],
+    _: &Value,
+) -> JsResult<Value> {
+    let data = &*crate::object::function::native_closure_data(callee);
     let Some(Value::Object(g)) = data.first() else {
         return Ok(Value::Undefined);
     };

@@ -133,7 +133,7 @@ pub fn compile_script(
 /// Runs compiled global code (a script or indirect eval) with the global `this`.
 pub fn run_global_code(cx: &mut Cx, bc: Rc<FunctionBytecode>) -> JsResult<Value> {
     let this = Value::Object(cx.global());
-    let frame = Frame::new(
+    let mut frame = Frame::new(
         bc,
         Value::Undefined,
         Rc::from(Vec::new()),
@@ -142,6 +142,7 @@ pub fn run_global_code(cx: &mut Cx, bc: Rc<FunctionBytecode>) -> JsResult<Value>
         Value::Undefined,
         FrameMode::Call,
     );
+    frame.realm = cx.realm_id();
     run(cx, Box::new(frame), Resume::Start)
 }
 
@@ -198,7 +199,7 @@ pub fn direct_eval(cx: &mut Cx, f: &mut Frame, site: usize, x: Value) -> JsResul
     next_sites(cx, &bc);
     let refs = super::ops::capture(cx, f, &bc)?;
     let func = create_closure(cx, bc.clone(), refs.clone())?;
-    let frame = Frame::new(
+    let mut frame = Frame::new(
         bc,
         Value::Object(func),
         refs,
@@ -207,6 +208,7 @@ pub fn direct_eval(cx: &mut Cx, f: &mut Frame, site: usize, x: Value) -> JsResul
         f.new_target.clone(),
         FrameMode::Call,
     );
+    frame.realm = f.realm;
     Ok(CallStep::Frame(Box::new(frame)))
 }
 
@@ -267,7 +269,7 @@ pub fn dynamic_function_ctor(
 
 /// The source text of a bytecode closure (`Function.prototype.toString`), if `o` is one.
 pub fn function_source_text(o: &Obj) -> Option<String> {
-    let (bc, _) = closure_parts(o)?;
+    let (bc, _, _) = closure_parts(o)?;
     let t = bc.source_text();
     if t.is_empty() {
         return None;

@@ -77,6 +77,14 @@ pub(crate) fn leave_frame(cx: &mut Cx) {
 /// Runs `entry` (and every frame it calls) until it returns or suspends; the result is
 /// what its caller receives (see [`ops::finish_frame`] and [`ops::suspend`]).
 pub fn run(cx: &mut Cx, entry: Box<Frame>, resume: Resume) -> JsResult<Value> {
+    // Frames switch the current realm to theirs; the caller's realm comes back on exit.
+    let caller_realm = cx.realm_id();
+    let r = run_frames(cx, entry, resume);
+    cx.enter_realm(caller_realm);
+    r
+}
+
+fn run_frames(cx: &mut Cx, entry: Box<Frame>, resume: Resume) -> JsResult<Value> {
     enter_frame(cx, &entry)?;
     let mut callers: Vec<Box<Frame>> = Vec::new();
     let mut cur = entry;
@@ -86,6 +94,9 @@ pub fn run(cx: &mut Cx, entry: Box<Frame>, resume: Resume) -> JsResult<Value> {
         Resume::Throw(t) => Some((cur.pc.saturating_sub(1), t)),
     };
     'frame: loop {
+        if cur.realm != cx.realm_id() {
+            cx.enter_realm(cur.realm);
+        }
         let bc = cur.bc.clone();
         let code: &[u8] = &bc.code;
         let mut pc = cur.pc;

@@ -75,19 +75,10 @@ pub fn cell_set(c: &Cell, v: Value) {
     drop(old);
 }
 
-/// A native function with captured data (promise resolving functions, await reactions...).
-pub type NativeClosureFn =
-    fn(cx: &mut Cx, this: &Value, args: &[Value], data: &[Value]) -> JsResult<Value>;
-
 /// Internal slots of the VM's object kinds.
 pub enum VmObject {
     /// A function object over bytecode.
     Closure(Closure),
-    /// A native function with captured values (traced).
-    NativeClosure {
-        f: NativeClosureFn,
-        data: Vec<Value>,
-    },
     /// A generator or async generator object.
     Generator(generator::Generator),
     /// A promise.
@@ -100,11 +91,6 @@ impl VmObject {
     pub fn trace(&self, t: &mut Tracer<'_>) {
         match self {
             VmObject::Closure(c) => c.trace(t),
-            VmObject::NativeClosure { data, .. } => {
-                for v in data {
-                    trace_value(v, t);
-                }
-            }
             VmObject::Generator(g) => g.trace(t),
             VmObject::Promise(p) => p.trace(t),
             VmObject::AsyncState(f, _) => {
@@ -115,7 +101,7 @@ impl VmObject {
         }
     }
     pub fn is_callable(&self) -> bool {
-        matches!(self, VmObject::Closure(_) | VmObject::NativeClosure { .. })
+        matches!(self, VmObject::Closure(_))
     }
     pub fn is_constructor(&self) -> bool {
         match self {
@@ -130,28 +116,17 @@ pub fn vm_data(v: VmObject) -> ObjectData {
     ObjectData::Vm(Box::new(v))
 }
 
-/// Creates a native closure function object with `name` and `length`.
+/// Creates a native function with captured values (promise resolving functions, await
+/// reactions...): an [`ObjectData::NativeClosure`] of the current realm whose function reads
+/// its slots with [`crate::object::function::native_closure_data`].
 pub fn new_native_closure(
     cx: &mut Cx,
-    f: NativeClosureFn,
+    f: crate::object::NativeDataFn,
     data: Vec<Value>,
     name: &str,
     length: u32,
 ) -> JsResult<Obj> {
-    use crate::atoms::Atom;
-    use crate::object::{attrs, ops::define_value};
-    let proto = cx.intrinsic_obj(crate::realm::Intrinsic::FunctionPrototype);
-    let o = Obj::new(cx, proto, vm_data(VmObject::NativeClosure { f, data }))?;
-    define_value(
-        cx,
-        &o,
-        Atom::Length,
-        Value::Int(length as i32),
-        attrs::CONFIGURABLE,
-    )?;
-    let n = cx.new_string(name)?;
-    define_value(cx, &o, Atom::Name, Value::String(n), attrs::CONFIGURABLE)?;
-    Ok(o)
+    crate::object::function::new_native_closure(cx, f, name, length, data, false)
 }
 
 #[cfg(test)]

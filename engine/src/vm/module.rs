@@ -219,7 +219,8 @@ fn exported_names(cx: &Cx, m: usize, seen: &mut Vec<usize>, out: &mut Vec<Atom>)
     }
 }
 
-fn ns_getter(cx: &mut Cx, _: &Value, _: &[Value], data: &[Value]) -> JsResult<Value> {
+fn ns_getter(cx: &mut Cx, callee: &Obj, _: &Value, _: &[Value], _: &Value) -> JsResult<Value> {
+    let data = &*crate::object::function::native_closure_data(callee);
     // data: [module index, export name (as a string)]
     let (Some(Value::Int(m)), Some(Value::String(s))) = (data.first(), data.get(1)) else {
         return Ok(Value::Undefined);
@@ -331,6 +332,7 @@ fn link(cx: &mut Cx, m: usize) -> JsResult<()> {
         Value::Undefined,
         FrameMode::Module,
     );
+    frame.realm = cx.realm_id();
     frame.cells = cx.vm.modules[m].cells.clone();
     cx.vm.parked_module = None;
     run(cx, Box::new(frame), Resume::Start)?;

@@ -964,7 +964,7 @@ pub fn set_function_name(
         }
     } else if fo.borrow().own_descriptor(Atom::Name).is_some() {
         // A class with a static `name` member keeps it.
-        let is_class = closure_parts(fo).map(|(b, _)| {
+        let is_class = closure_parts(fo).map(|(b, _, _)| {
             matches!(
                 b.kind,
                 FunctionKind::ClassConstructor | FunctionKind::DerivedConstructor
@@ -1123,7 +1123,7 @@ pub fn define_class(
     with_closure(c, |cl| cl.home_object = Some(proto.clone()));
     // The class name, unless the bytecode named the constructor already.
     let has_name = closure_parts(c)
-        .map(|(b, _)| b.name != Atom::Empty)
+        .map(|(b, _, _)| b.name != Atom::Empty)
         .unwrap_or(true);
     if !has_name && name != Atom::Empty {
         set_function_name(cx, ctor, name, None, false)?;
@@ -1463,18 +1463,22 @@ pub fn for_in_start(cx: &mut Cx, v: &Value) -> JsResult<Value> {
     data.push(obj.map_or(Value::Undefined, Value::Object));
     data.push(Value::Int(0));
     data.extend(keys);
+    // The enumerator state lives in the slots of a (never exposed) native closure.
+    let realm = cx.realm_id();
     let e = Obj::new(
         cx,
         None,
-        super::vm_data(VmObject::NativeClosure {
+        ObjectData::NativeClosure(Box::new(crate::object::NativeClosure {
             f: for_in_dummy,
             data,
-        }),
+            constructor: false,
+            realm,
+        })),
     )?;
     Ok(Value::Object(e))
 }
 
-fn for_in_dummy(_: &mut Cx, _: &Value, _: &[Value], _: &[Value]) -> JsResult<Value> {
+fn for_in_dummy(_: &mut Cx, _: &Obj, _: &Value, _: &[Value], _: &Value) -> JsResult<Value> {
     Ok(Value::Undefined)
 }
 
@@ -1488,12 +1492,10 @@ pub fn for_in_next(cx: &mut Cx, e: &Value) -> JsResult<(Value, bool)> {
     loop {
         let (obj, key) = {
             let mut b = eo.borrow_mut();
-            let ObjectData::Vm(v) = &mut b.class else {
+            let ObjectData::NativeClosure(c) = &mut b.class else {
                 return Err(bad_bytecode(cx));
             };
-            let VmObject::NativeClosure { data, .. } = &mut **v else {
-                return Err(bad_bytecode(cx));
-            };
+            let data = &mut c.data;
             let idx = match data.get(1) {
                 Some(Value::Int(i)) => *i as usize,
                 _ => 0,

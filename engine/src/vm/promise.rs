@@ -184,7 +184,8 @@ pub fn resolve_promise(cx: &mut Cx, p: &Obj, resolution: Value) -> JsResult<()> 
 }
 
 /// NewPromiseResolveThenableJob's job. Spec: #sec-newpromiseresolvethenablejob
-fn thenable_job(cx: &mut Cx, _: &Value, _: &[Value], data: &[Value]) -> JsResult<Value> {
+fn thenable_job(cx: &mut Cx, callee: &Obj, _: &Value, _: &[Value], _: &Value) -> JsResult<Value> {
+    let data = &*crate::object::function::native_closure_data(callee);
     let (Some(Value::Object(p)), Some(thenable), Some(then)) =
         (data.first(), data.get(1), data.get(2))
     else {
@@ -227,7 +228,8 @@ fn take_flag(data: &[Value]) -> bool {
     true
 }
 
-fn resolve_fn(cx: &mut Cx, _: &Value, args: &[Value], data: &[Value]) -> JsResult<Value> {
+fn resolve_fn(cx: &mut Cx, callee: &Obj, _: &Value, args: &[Value], _: &Value) -> JsResult<Value> {
+    let data = &*crate::object::function::native_closure_data(callee);
     if take_flag(data) {
         return Ok(Value::Undefined);
     }
@@ -237,7 +239,8 @@ fn resolve_fn(cx: &mut Cx, _: &Value, args: &[Value], data: &[Value]) -> JsResul
     Ok(Value::Undefined)
 }
 
-fn reject_fn(cx: &mut Cx, _: &Value, args: &[Value], data: &[Value]) -> JsResult<Value> {
+fn reject_fn(cx: &mut Cx, callee: &Obj, _: &Value, args: &[Value], _: &Value) -> JsResult<Value> {
+    let data = &*crate::object::function::native_closure_data(callee);
     if take_flag(data) {
         return Ok(Value::Undefined);
     }
@@ -275,7 +278,8 @@ fn enqueue_reaction_job(
     Ok(())
 }
 
-fn reaction_job(cx: &mut Cx, _: &Value, _: &[Value], data: &[Value]) -> JsResult<Value> {
+fn reaction_job(cx: &mut Cx, callee: &Obj, _: &Value, _: &[Value], _: &Value) -> JsResult<Value> {
+    let data = &*crate::object::function::native_closure_data(callee);
     let kind = matches!(data.first(), Some(Value::Int(1)));
     let handler = data.get(1).cloned().unwrap_or_default();
     let argument = data.get(2).cloned().unwrap_or_default();
@@ -415,7 +419,14 @@ pub fn new_capability(cx: &mut Cx, c: &Value) -> JsResult<Vec<Value>> {
     Ok(vec![p, res, rej])
 }
 
-fn capability_executor(cx: &mut Cx, _: &Value, args: &[Value], data: &[Value]) -> JsResult<Value> {
+fn capability_executor(
+    cx: &mut Cx,
+    callee: &Obj,
+    _: &Value,
+    args: &[Value],
+    _: &Value,
+) -> JsResult<Value> {
+    let data = &*crate::object::function::native_closure_data(callee);
     let Some(Value::Object(h)) = data.first() else {
         return Ok(Value::Undefined);
     };
@@ -674,7 +685,14 @@ fn finally(cx: &mut Cx, this: &Value, args: &[Value], _: &Value, _: u16) -> JsRe
     crate::object::ops::invoke(cx, this, Atom::Then, &[tf, cf])
 }
 
-fn finally_then(cx: &mut Cx, _: &Value, args: &[Value], data: &[Value]) -> JsResult<Value> {
+fn finally_then(
+    cx: &mut Cx,
+    callee: &Obj,
+    _: &Value,
+    args: &[Value],
+    _: &Value,
+) -> JsResult<Value> {
+    let data = &*crate::object::function::native_closure_data(callee);
     let on_finally = data.first().cloned().unwrap_or_default();
     let c = data.get(1).cloned().unwrap_or_default();
     let result = call(cx, &on_finally, &Value::Undefined, &[])?;
@@ -683,7 +701,14 @@ fn finally_then(cx: &mut Cx, _: &Value, args: &[Value], data: &[Value]) -> JsRes
     crate::object::ops::invoke(cx, &p, Atom::Then, &[Value::Object(value_thunk)])
 }
 
-fn finally_catch(cx: &mut Cx, _: &Value, args: &[Value], data: &[Value]) -> JsResult<Value> {
+fn finally_catch(
+    cx: &mut Cx,
+    callee: &Obj,
+    _: &Value,
+    args: &[Value],
+    _: &Value,
+) -> JsResult<Value> {
+    let data = &*crate::object::function::native_closure_data(callee);
     let on_finally = data.first().cloned().unwrap_or_default();
     let c = data.get(1).cloned().unwrap_or_default();
     let result = call(cx, &on_finally, &Value::Undefined, &[])?;
@@ -692,11 +717,13 @@ fn finally_catch(cx: &mut Cx, _: &Value, args: &[Value], data: &[Value]) -> JsRe
     crate::object::ops::invoke(cx, &p, Atom::Then, &[Value::Object(thrower)])
 }
 
-fn return_data(_: &mut Cx, _: &Value, _: &[Value], data: &[Value]) -> JsResult<Value> {
+fn return_data(_: &mut Cx, callee: &Obj, _: &Value, _: &[Value], _: &Value) -> JsResult<Value> {
+    let data = &*crate::object::function::native_closure_data(callee);
     Ok(data.first().cloned().unwrap_or_default())
 }
 
-fn throw_data(cx: &mut Cx, _: &Value, _: &[Value], data: &[Value]) -> JsResult<Value> {
+fn throw_data(cx: &mut Cx, callee: &Obj, _: &Value, _: &[Value], _: &Value) -> JsResult<Value> {
+    let data = &*crate::object::function::native_closure_data(callee);
     Err(cx.throw(data.first().cloned().unwrap_or_default()))
 }
 
@@ -903,7 +930,8 @@ fn finish_combinator(
 }
 
 /// The per-element resolve/reject functions of the combinators.
-fn element_fn(cx: &mut Cx, _: &Value, args: &[Value], data: &[Value]) -> JsResult<Value> {
+fn element_fn(cx: &mut Cx, callee: &Obj, _: &Value, args: &[Value], _: &Value) -> JsResult<Value> {
+    let data = &*crate::object::function::native_closure_data(callee);
     if let Some(Value::Object(f)) = data.get(3) {
         let mut b = f.borrow_mut();
         if let ObjectData::Boolean(done) = &mut b.class {
@@ -1006,13 +1034,10 @@ fn afs_step(cx: &mut Cx, this: &Value, args: &[Value], magic: u16, p: &Obj) -> J
         Value::Object(h) => {
             let b = h.borrow();
             match &b.class {
-                ObjectData::Vm(v) => match &**v {
-                    VmObject::NativeClosure { data, .. } => (
-                        data.first().cloned().unwrap_or_default(),
-                        data.get(1).cloned().unwrap_or_default(),
-                    ),
-                    _ => (Value::Undefined, Value::Undefined),
-                },
+                ObjectData::NativeClosure(c) => (
+                    c.data.first().cloned().unwrap_or_default(),
+                    c.data.get(1).cloned().unwrap_or_default(),
+                ),
                 _ => (Value::Undefined, Value::Undefined),
             }
         }
@@ -1079,12 +1104,14 @@ fn afs_step(cx: &mut Cx, this: &Value, args: &[Value], magic: u16, p: &Obj) -> J
     )
 }
 
-fn afs_unwrap(cx: &mut Cx, _: &Value, args: &[Value], data: &[Value]) -> JsResult<Value> {
+fn afs_unwrap(cx: &mut Cx, callee: &Obj, _: &Value, args: &[Value], _: &Value) -> JsResult<Value> {
+    let data = &*crate::object::function::native_closure_data(callee);
     let done = matches!(data.first(), Some(Value::Bool(true)));
     create_iter_result(cx, arg(args, 0), done)
 }
 
-fn afs_close(cx: &mut Cx, _: &Value, args: &[Value], data: &[Value]) -> JsResult<Value> {
+fn afs_close(cx: &mut Cx, callee: &Obj, _: &Value, args: &[Value], _: &Value) -> JsResult<Value> {
+    let data = &*crate::object::function::native_closure_data(callee);
     let it = data.first().cloned().unwrap_or_default();
     let _ = super::ops::iterator_return(cx, &it);
     Err(cx.throw(arg(args, 0)))
