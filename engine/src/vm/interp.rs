@@ -79,12 +79,17 @@ pub(crate) fn leave_frame(cx: &mut Cx) {
 pub fn run(cx: &mut Cx, entry: Box<Frame>, resume: Resume) -> JsResult<Value> {
     // Frames switch the current realm to theirs; the caller's realm comes back on exit.
     let caller_realm = cx.realm_id();
-    let r = run_frames(cx, entry, resume);
+    let r = run_frames(cx, entry, resume, caller_realm);
     cx.enter_realm(caller_realm);
     r
 }
 
-fn run_frames(cx: &mut Cx, entry: Box<Frame>, resume: Resume) -> JsResult<Value> {
+fn run_frames(
+    cx: &mut Cx,
+    entry: Box<Frame>,
+    resume: Resume,
+    caller_realm: crate::realm::RealmId,
+) -> JsResult<Value> {
     enter_frame(cx, &entry)?;
     let mut callers: Vec<Box<Frame>> = Vec::new();
     let mut cur = entry;
@@ -900,7 +905,10 @@ fn run_frames(cx: &mut Cx, entry: Box<Frame>, resume: Resume) -> JsResult<Value>
                         Op::CheckCtorReturn => {
                             let this = pop!();
                             let v = pop!();
-                            let r = tri!(ops::check_ctor_return(cx, v, this));
+                            // [[Construct]] checks the result after the caller's context is
+                            // restored: its errors belong to the caller's realm.
+                            let back = callers.last().map_or(caller_realm, |c| c.realm);
+                            let r = tri!(ops::check_ctor_return(cx, v, this, back));
                             push!(r)
                         }
 

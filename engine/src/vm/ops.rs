@@ -1152,20 +1152,28 @@ pub fn run_fields_init(cx: &mut Cx, obj: &Value, ctor: &Value) -> JsResult<()> {
     Ok(())
 }
 
-/// `check_ctor_return`.
+/// `check_ctor_return`; errors are made in `caller_realm`.
+/// Spec: #sec-ecmascript-function-objects-construct-argumentslist-newtarget (steps 10-12)
 #[cold]
 #[inline(never)]
-pub fn check_ctor_return(cx: &mut Cx, v: Value, this: Value) -> JsResult<Value> {
+pub fn check_ctor_return(
+    cx: &mut Cx,
+    v: Value,
+    this: Value,
+    caller_realm: crate::realm::RealmId,
+) -> JsResult<Value> {
     if v.is_object() {
         return Ok(v);
     }
     if !v.is_undefined() {
-        return Err(cx.throw_type_error("Derived constructors may only return object or undefined"));
+        return Err(cx.in_realm(caller_realm, |cx| {
+            cx.throw_type_error("Derived constructors may only return object or undefined")
+        }));
     }
     if let Value::Uninitialized = this {
-        return Err(cx.throw_reference_error(
+        return Err(cx.in_realm(caller_realm, |cx| cx.throw_reference_error(
             "Must call super constructor in derived class before accessing 'this' or returning from derived constructor",
-        ));
+        )));
     }
     Ok(this)
 }
