@@ -203,14 +203,22 @@ fn drive_data(cx: &mut Cx, data: &[Value]) -> JsResult<(Obj, Obj)> {
 }
 
 /// The Await continuation of `disposeAsync` on fulfillment.
-fn resume(cx: &mut Cx, _: &Value, _: &[Value], data: &[Value]) -> JsResult<Value> {
+fn resume(cx: &mut Cx, callee: &Obj, _: &Value, _: &[Value], _: &Value) -> JsResult<Value> {
+    let data = &*crate::object::function::native_closure_data(callee);
     let (cap, p) = drive_data(cx, data)?;
     drive(cx, &cap, &p)?;
     Ok(Value::Undefined)
 }
 
 /// The Await continuation of `disposeAsync` on rejection: the disposal threw.
-fn resume_rejected(cx: &mut Cx, _: &Value, args: &[Value], data: &[Value]) -> JsResult<Value> {
+fn resume_rejected(
+    cx: &mut Cx,
+    callee: &Obj,
+    _: &Value,
+    args: &[Value],
+    _: &Value,
+) -> JsResult<Value> {
+    let data = &*crate::object::function::native_closure_data(callee);
     let (cap, p) = drive_data(cx, data)?;
     let e = args.first().cloned().unwrap_or_default();
     record_error(cx, &cap, e)?;
@@ -268,6 +276,6 @@ fn async_iterator_dispose_steps(cx: &mut Cx, this: &Value, p: &Obj) -> JsResult<
     }
 }
 
-fn unwrap_undefined(_: &mut Cx, _: &Value, _: &[Value], _: &[Value]) -> JsResult<Value> {
+fn unwrap_undefined(_: &mut Cx, _: &Obj, _: &Value, _: &[Value], _: &Value) -> JsResult<Value> {
     Ok(Value::Undefined)
 }
