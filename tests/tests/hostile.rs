@@ -238,3 +238,26 @@ fn allocation_loop_memory_limit() {
         },
     );
 }
+
+#[test]
+fn array_buffer_over_memory_limit() {
+    write(
+        "arraybuffer.js",
+        "try {\n\
+           new ArrayBuffer(1e9);\n\
+         } catch (e) {\n\
+           print('caught ' + e.name + ': ' + e.message);\n\
+         }\n\
+         var b = new ArrayBuffer(1e10 > 0 ? 1024 : 0, { maxByteLength: 2048 });\n\
+         try { b.resize(2000000000); } catch (e) { print(e.name); }\n\
+         print(new Uint8Array(b).length);\n",
+    );
+    run_both(
+        "arraybuffer",
+        &["--memory-limit", "64M", "arraybuffer.js"],
+        Expect::Caught {
+            prefix: "caught RangeError",
+            then: "RangeError\n1024",
+        },
+    );
+}

@@ -138,5 +138,12 @@ fn new_test262_host(h: &mut HostCall<'_>) -> Result<Value, Value> {
     h.set_property(&o, "createRealm", f)?;
     let dda = h.new_htmldda()?;
     h.set_property(&o, "IsHTMLDDA", dda)?;
+    let detach: HostFunction = Rc::new(|h: &mut HostCall<'_>, _: &Value, args: &[Value]| {
+        let v = args.first().cloned().unwrap_or_else(Value::undefined);
+        h.detach_array_buffer(&v)?;
+        Ok(Value::undefined())
+    });
+    let f = h.new_function("detachArrayBuffer", 1, detach)?;
+    h.set_property(&o, "detachArrayBuffer", f)?;
     Ok(o)
 }

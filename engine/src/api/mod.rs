@@ -521,6 +521,14 @@ impl HostCall<'_> {
             Err(_) => Err(self.thrown()),
         }
     }
+    /// DetachArrayBuffer(v) (test262's `$262.detachArrayBuffer`): a TypeError if `v` is
+    /// not a non-shared ArrayBuffer.
+    pub fn detach_array_buffer(&mut self, v: &Value) -> Result<(), Value> {
+        match crate::builtins::arraybuffer::detach_array_buffer(self.cx, &v.0) {
+            Ok(()) => Ok(()),
+            Err(_) => Err(self.thrown()),
+        }
+    }
     /// Calls a function value.
     pub fn call(&mut self, f: &Value, this: &Value, args: &[Value]) -> Result<Value, Value> {
         let args: Vec<V> = args.iter().map(|v| v.0.clone()).collect();

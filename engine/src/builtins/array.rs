@@ -1524,8 +1524,15 @@ fn iterator_next(cx: &mut Cx, this: &Value, _: &[Value], _: &Value, _: u16) -> J
     let Value::Object(a) = &object else {
         return create_iter_result_object(cx, Value::Undefined, true);
     };
-    // (TypedArrays add their out-of-bounds check here once they exist.)
-    let len = length_of_array_like(cx, a)?;
+    // A typed array that went out of bounds throws. Spec: %ArrayIteratorPrototype%.next
+    let len = if crate::builtins::typedarray::kind_of(a).is_some() {
+        match crate::builtins::typedarray::current_length(a) {
+            Some(n) => n as u64,
+            None => return Err(cx.throw_type_error("TypedArray is out of bounds or detached")),
+        }
+    } else {
+        length_of_array_like(cx, a)?
+    };
     if index >= len {
         if let ObjectData::ArrayIterator(s) = &mut it.borrow_mut().class {
             s.object = Value::Undefined;

@@ -221,7 +221,7 @@ fn round(x: f64) -> f64 {
 
 /// Rounds to the nearest IEEE 754 binary16 value (ties to even), directly from f64 (going
 /// through f32 would round twice). Spec: #sec-math.f16round
-fn f16_round(x: f64) -> f64 {
+pub(crate) fn f16_round(x: f64) -> f64 {
     if !x.is_finite() || x == 0.0 {
         return x;
     }

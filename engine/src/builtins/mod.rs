@@ -20,8 +20,12 @@
 
 pub mod array;
 pub mod array_from_async;
+pub mod arraybuffer;
+pub mod atomics;
+pub mod base64;
 pub mod bigint;
 pub mod boolean;
+pub mod dataview;
 pub mod date;
 pub mod disposable;
 pub mod error;
@@ -40,6 +44,7 @@ pub mod reflect;
 pub mod regexp;
 pub mod string;
 pub mod symbol;
+pub mod typedarray;
 
 use crate::atoms::Atom;
 use crate::object::function::{function_name_string, new_native_function};
@@ -432,6 +437,10 @@ pub fn init_realm(cx: &mut Cx) -> JsResult<()> {
     number::init(cx)?;
     array::init(cx)?;
     string::init(cx)?;
+    arraybuffer::init(cx)?;
+    typedarray::init(cx)?;
+    dataview::init(cx)?;
+    atomics::init(cx)?;
     // The VM's globals (print, console, eval, Promise, generators); keep last.
     crate::vm::global::init(cx)?;
     disposable::init(cx)?;

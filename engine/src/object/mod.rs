@@ -145,6 +145,12 @@ pub enum ObjectData {
     /// A DisposeCapability holder: DisposableStack, AsyncDisposableStack, or the internal
     /// object of a scope with `using` declarations (`builtins/disposable.rs`).
     Disposable(Box<crate::builtins::disposable::Disposable>),
+    /// ArrayBuffer / SharedArrayBuffer: [[ArrayBufferData]] (`builtins/arraybuffer.rs`).
+    ArrayBuffer(Rc<crate::builtins::arraybuffer::BufferData>),
+    /// Typed array (integer-indexed exotic object, `builtins/typedarray.rs`).
+    TypedArray(Box<crate::builtins::typedarray::TypedArrayData>),
+    /// DataView (`builtins/dataview.rs`).
+    DataView(Box<crate::builtins::dataview::DataViewData>),
 }
 
 /// The object storage. See the module docs.
@@ -290,6 +296,8 @@ impl Trace for ObjCell {
                     t.edge(c);
                 }
             }
+            ObjectData::TypedArray(ta) => t.edge(&ta.buffer.0),
+            ObjectData::DataView(dv) => t.edge(&dv.buffer.0),
             _ => {}
         }
     }
@@ -665,7 +673,10 @@ impl JsObject {
     /// Dense element storage is used by every class except the exotic ones with virtual
     /// index properties (String wrappers, proxies).
     fn dense_allowed(&self) -> bool {
-        !matches!(self.class, ObjectData::String(_) | ObjectData::Proxy(_))
+        !matches!(
+            self.class,
+            ObjectData::String(_) | ObjectData::Proxy(_) | ObjectData::TypedArray(_)
+        )
     }
 
     /// Overwrites the value at a place (attributes unchanged).

@@ -10,6 +10,7 @@ use super::{
     arguments, array, attrs, proxy, Obj, ObjectData, Place, PropValue, PropertyDescriptor,
 };
 use crate::atoms::Atom;
+use crate::builtins::typedarray;
 use crate::realm::{Cx, Intrinsic, JsResult};
 use crate::value::{same_value, Value};
 
@@ -22,6 +23,8 @@ enum Exotic {
     Proxy,
     /// Mapped arguments (`object/arguments.rs`).
     Arguments,
+    /// Integer-indexed exotic object (`builtins/typedarray.rs`).
+    TypedArray,
 }
 
 fn exotic(o: &Obj) -> Exotic {
@@ -30,6 +33,7 @@ fn exotic(o: &Obj) -> Exotic {
         ObjectData::String(_) => Exotic::String,
         ObjectData::Proxy(_) => Exotic::Proxy,
         ObjectData::MappedArguments(_) => Exotic::Arguments,
+        ObjectData::TypedArray(_) => Exotic::TypedArray,
         _ => Exotic::None,
     }
 }
@@ -122,6 +126,13 @@ impl Obj {
         if exotic(self) == Exotic::Proxy {
             return proxy::prevent_extensions(cx, self);
         }
+        // Spec: #sec-typedarray-preventextensions (a view whose length can change stays
+        // extensible).
+        if let ObjectData::TypedArray(t) = &self.borrow().class {
+            if !t.is_fixed_length() {
+                return Ok(false);
+            }
+        }
         self.borrow_mut().extensible = false;
         Ok(true)
     }
@@ -155,6 +166,11 @@ impl Obj {
                     return Ok(Some(d));
                 }
             }
+            Exotic::TypedArray => {
+                if let Some(n) = typedarray::numeric_key(cx, key) {
+                    return typedarray::exotic_get_own(cx, self, n);
+                }
+            }
             Exotic::None => {}
         }
         Ok(self.borrow().own_descriptor(key))
@@ -179,6 +195,10 @@ impl Obj {
                 ordinary_define_own_property(cx, self, key, desc)
             }
             Exotic::Arguments => arguments::define_own_property(cx, self, key, desc),
+            Exotic::TypedArray => match typedarray::numeric_key(cx, key) {
+                Some(n) => typedarray::exotic_define(cx, self, n, desc),
+                None => ordinary_define_own_property(cx, self, key, desc),
+            },
             Exotic::None => ordinary_define_own_property(cx, self, key, desc),
         }
     }
@@ -191,6 +211,14 @@ impl Obj {
                 Exotic::Proxy => return proxy::has_property(cx, &o, key),
                 Exotic::String | Exotic::Array | Exotic::Arguments => {
                     if o.get_own_property(cx, key)?.is_some() {
+                        return Ok(true);
+                    }
+                }
+                Exotic::TypedArray => {
+                    if let Some(n) = typedarray::numeric_key(cx, key) {
+                        return Ok(typedarray::exotic_has(&o, n));
+                    }
+                    if o.borrow().find(key).is_some() {
                         return Ok(true);
                     }
                 }
@@ -216,6 +244,27 @@ impl Obj {
                 Exotic::Proxy => return proxy::get(cx, &o, key, receiver),
                 Exotic::Arguments if arguments::is_mapped(&o, key) => {
                     return Ok(arguments::mapped_get(&o, key).unwrap_or_default());
+                }
+                Exotic::TypedArray => {
+                    if let Some(n) = typedarray::numeric_key(cx, key) {
+                        return typedarray::exotic_get(cx, &o, n);
+                    }
+                    let b = o.borrow();
+                    match b.find(key).and_then(|p| b.read(p)) {
+                        Some((PropValue::Data(v), _)) => return Ok(v),
+                        Some((PropValue::Accessor(g, _), _)) => g,
+                        None => {
+                            let next = b.proto.clone();
+                            drop(b);
+                            match next {
+                                Some(p) => {
+                                    o = p;
+                                    continue;
+                                }
+                                None => return Ok(Value::Undefined),
+                            }
+                        }
+                    }
                 }
                 Exotic::Array if key == Atom::Length => {
                     if let ObjectData::Array(a) = o.borrow().class {
@@ -280,6 +329,7 @@ impl Obj {
                 let exotic_key = match b.class {
                     ObjectData::Proxy(_) | ObjectData::String(_) => true,
                     ObjectData::MappedArguments(_) => key.is_index(),
+                    ObjectData::TypedArray(_) => true,
                     ObjectData::Array(_) => key == Atom::Length,
                     _ => false,
                 };
@@ -305,6 +355,19 @@ impl Obj {
         let own = loop {
             if exotic(&o) == Exotic::Proxy {
                 return proxy::set(cx, &o, key, v, receiver);
+            }
+            // Typed array [[Set]] with a numeric key. Spec: #sec-typedarray-set
+            if exotic(&o) == Exotic::TypedArray {
+                if let Some(n) = typedarray::numeric_key(cx, key) {
+                    let same = matches!(receiver, Value::Object(r) if Obj::ptr_eq(r, &o));
+                    if same {
+                        typedarray::exotic_set_element(cx, &o, n, &v)?;
+                        return Ok(true);
+                    }
+                    if !typedarray::exotic_has(&o, n) {
+                        return Ok(true);
+                    }
+                }
             }
             // 1. ownDesc = O.[[GetOwnProperty]](P).
             if let Some(d) = o.get_own_property(cx, key)? {
@@ -367,6 +430,12 @@ impl Obj {
                     }
                 }
             }
+            Exotic::TypedArray => {
+                // Spec: #sec-typedarray-delete
+                if let Some(n) = typedarray::numeric_key(cx, key) {
+                    return Ok(!typedarray::exotic_has(self, n));
+                }
+            }
             Exotic::None => {}
         }
         let mut b = self.borrow_mut();
@@ -403,6 +472,8 @@ fn ordinary_own_property_keys(cx: &mut Cx, o: &Obj, e: Exotic) -> JsResult<Vec<A
     let n = b.elements().len();
     let (extra, string_len) = match (&b.class, e) {
         (ObjectData::String(s), Exotic::String) => (1, s.len()),
+        // Spec: #sec-typedarray-ownpropertykeys (indices 0..length unless out of bounds).
+        (ObjectData::TypedArray(t), Exotic::TypedArray) => (0, t.array_length().unwrap_or(0)),
         (_, Exotic::Array) => (1, 0),
         _ => (0, 0),
     };

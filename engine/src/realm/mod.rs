@@ -59,6 +59,13 @@ macro_rules! for_each_intrinsic {
             Iterator, IteratorHelperPrototype, WrapForValidIteratorPrototype,
             SuppressedErrorPrototype, SuppressedError, DisposableStackPrototype,
             DisposableStack, AsyncDisposableStackPrototype, AsyncDisposableStack,
+            Int8Array, Int8ArrayPrototype, Uint8Array, Uint8ArrayPrototype,
+            Uint8ClampedArray, Uint8ClampedArrayPrototype, Int16Array, Int16ArrayPrototype,
+            Uint16Array, Uint16ArrayPrototype, Int32Array, Int32ArrayPrototype,
+            Uint32Array, Uint32ArrayPrototype, Float16Array, Float16ArrayPrototype,
+            Float32Array, Float32ArrayPrototype, Float64Array, Float64ArrayPrototype,
+            BigInt64Array, BigInt64ArrayPrototype, BigUint64Array, BigUint64ArrayPrototype,
+            Atomics,
         }
     };
 }

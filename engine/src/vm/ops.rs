@@ -666,6 +666,12 @@ fn require_coercible(cx: &mut Cx, obj: &Value, key: &Value) -> JsResult<()> {
 #[cold]
 #[inline(never)]
 pub fn get_array_el(cx: &mut Cx, obj: &Value, key: &Value) -> JsResult<Value> {
+    // Typed array element fast path (builtins/typedarray.rs).
+    if let (Value::Object(o), Value::Int(i)) = (obj, key) {
+        if let Some(r) = crate::builtins::typedarray::fast_get(cx, o, *i) {
+            return r;
+        }
+    }
     require_coercible(cx, obj, key)?;
     let k = to_property_key(cx, key)?;
     get_v(cx, obj, k)
@@ -675,6 +681,12 @@ pub fn get_array_el(cx: &mut Cx, obj: &Value, key: &Value) -> JsResult<Value> {
 #[cold]
 #[inline(never)]
 pub fn put_array_el(cx: &mut Cx, obj: &Value, key: &Value, v: Value, strict: bool) -> JsResult<()> {
+    // Typed array element fast path (builtins/typedarray.rs).
+    if let (Value::Object(o), Value::Int(i)) = (obj, key) {
+        if let Some(r) = crate::builtins::typedarray::fast_set(cx, o, *i, &v) {
+            return r;
+        }
+    }
     if obj.is_nullish() {
         let what = if obj.is_null() { "null" } else { "undefined" };
         return Err(cx.throw_type_error(&format!("cannot set property of {what}")));
