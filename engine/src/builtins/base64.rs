@@ -260,7 +260,7 @@ fn from_hex_units(cx: &mut Cx, s: &[u16], max: usize) -> JsResult<Decoded> {
         error: false,
     };
     // 4. Odd length: error before anything is read.
-    if s.len() % 2 != 0 {
+    if !s.len().is_multiple_of(2) {
         out.error = true;
         return Ok(out);
     }

@@ -434,8 +434,10 @@ pub fn numeric_key(cx: &mut Cx, key: Atom) -> Option<f64> {
     }
     let first = *cx.atoms.text(key)?.first()?;
     // A canonical Number string starts with a digit, '-', 'I' (Infinity) or 'N' (NaN).
-    if !(first == b'-' as u16 || first == b'I' as u16 || first == b'N' as u16)
-        && !(b'0' as u16..=b'9' as u16).contains(&first)
+    if !(first == b'-' as u16
+        || first == b'I' as u16
+        || first == b'N' as u16
+        || (b'0' as u16..=b'9' as u16).contains(&first))
     {
         return None;
     }
@@ -1020,7 +1022,7 @@ fn init_from_buffer(
     let size = kind.size() as u64;
     // 2-3. offset = ToIndex(byteOffset), a multiple of the element size.
     let offset = to_index(cx, byte_offset)?;
-    if offset % size != 0 {
+    if !offset.is_multiple_of(size) {
         return Err(cx.throw_range_error("start offset must be a multiple of the element size"));
     }
     // 5. newLength = ToIndex(length).
@@ -1048,7 +1050,7 @@ fn init_from_buffer(
         }
         // 9.a Rest of a fixed-length buffer.
         None => {
-            if bl % size != 0 {
+            if !bl.is_multiple_of(size) {
                 return Err(
                     cx.throw_range_error("buffer length must be a multiple of the element size")
                 );
