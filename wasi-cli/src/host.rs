@@ -152,6 +152,18 @@ impl Host for CliHost {
         Ok(resolve_relative(specifier, referrer))
     }
 
+    /// `file://` plus the absolute path, as QuickJS's `js_module_set_import_meta` does; a
+    /// name that is already a URL is kept.
+    fn import_meta_url(&self, name: &str) -> Option<String> {
+        if name.contains("://") {
+            return Some(name.to_string());
+        }
+        let path = std::fs::canonicalize(name)
+            .map(|p| p.to_string_lossy().into_owned())
+            .unwrap_or_else(|_| name.to_string());
+        Some(format!("file://{path}"))
+    }
+
     fn load_module(&self, name: &str) -> Result<String, String> {
         std::fs::read_to_string(name).map_err(|e| format!("could not load module '{name}': {e}"))
     }

@@ -42,6 +42,10 @@ pub trait Host {
         let _ = referrer;
         Ok(specifier.to_string())
     }
+    /// `import.meta.url` of the module with this canonical name (`None`: no `url`).
+    fn import_meta_url(&self, name: &str) -> Option<String> {
+        Some(name.to_string())
+    }
     /// Loads the source text of a module by its canonical name.
     fn load_module(&self, name: &str) -> Result<String, String> {
         Err(format!(

@@ -1321,6 +1321,27 @@ impl<'ast> Compiler<'_, 'ast> {
         self.declare_hidden(id, FunctionKind::Module)?;
         let fscope = self.funcs[id].scope;
         let mut rec = ModuleRecord::default();
+        // [[RequestedModules]] in source text order (it is the evaluation order).
+        // Spec: #sec-static-semantics-modulerequests
+        for s in &p.body {
+            match &s.kind {
+                StmtKind::Import(imp) => {
+                    request_index(&mut rec, imp.source, &imp.attributes);
+                }
+                StmtKind::Export(e) => match &**e {
+                    ExportDecl::NamedFrom {
+                        source, attributes, ..
+                    }
+                    | ExportDecl::All {
+                        source, attributes, ..
+                    } => {
+                        request_index(&mut rec, *source, attributes);
+                    }
+                    _ => {}
+                },
+                _ => {}
+            }
+        }
         // Imports.
         for s in &p.body {
             if let StmtKind::Import(imp) = &s.kind {
@@ -1422,21 +1443,22 @@ impl<'ast> Compiler<'_, 'ast> {
                 ExportDecl::Named { specifiers } => {
                     for sp in specifiers {
                         let local = sp.local.name;
-                        // Re-export of an import binding becomes an indirect export.
+                        // Re-export of an import binding becomes an indirect export (of
+                        // the namespace for `import * as ns`). Spec: #sec-parsemodule 10.a
                         let imp = rec.imports.iter().find(|i| i.local_name == local).cloned();
                         match imp {
                             Some(ImportEntry {
                                 request,
-                                import_name: Some(n),
+                                import_name,
                                 ..
                             }) => {
                                 rec.indirect_exports.push(IndirectExport {
                                     export_name: sp.exported.name,
                                     request,
-                                    import_name: Some(n),
+                                    import_name,
                                 });
                             }
-                            _ => self.local_export(&mut rec, local, sp.exported.name)?,
+                            None => self.local_export(&mut rec, local, sp.exported.name)?,
                         }
                     }
                 }

@@ -151,6 +151,9 @@ pub enum ObjectData {
     TypedArray(Box<crate::builtins::typedarray::TypedArrayData>),
     /// DataView (`builtins/dataview.rs`).
     DataView(Box<crate::builtins::dataview::DataViewData>),
+    /// Module namespace exotic object of the module with this index (`vm/module.rs`).
+    /// Spec: #sec-module-namespace-exotic-objects
+    ModuleNamespace(u32),
 }
 
 /// The object storage. See the module docs.

@@ -25,6 +25,8 @@ enum Exotic {
     Arguments,
     /// Integer-indexed exotic object (`builtins/typedarray.rs`).
     TypedArray,
+    /// Module namespace (string keys are the module's exports; `vm/module.rs`).
+    Namespace,
 }
 
 fn exotic(o: &Obj) -> Exotic {
@@ -34,6 +36,7 @@ fn exotic(o: &Obj) -> Exotic {
         ObjectData::Proxy(_) => Exotic::Proxy,
         ObjectData::MappedArguments(_) => Exotic::Arguments,
         ObjectData::TypedArray(_) => Exotic::TypedArray,
+        ObjectData::ModuleNamespace(_) => Exotic::Namespace,
         _ => Exotic::None,
     }
 }
@@ -141,6 +144,9 @@ impl Obj {
     pub fn get_own_property(&self, cx: &mut Cx, key: Atom) -> JsResult<Option<PropertyDescriptor>> {
         match exotic(self) {
             Exotic::Proxy => return proxy::get_own_property(cx, self, key),
+            Exotic::Namespace if !cx.atoms.is_symbol(key) => {
+                return crate::vm::module::ns_get_own_property(cx, self, key);
+            }
             Exotic::String => {
                 if let Some(d) = string_own(cx, self, key)? {
                     return Ok(Some(d));
@@ -171,7 +177,7 @@ impl Obj {
                     return typedarray::exotic_get_own(cx, self, n);
                 }
             }
-            Exotic::None => {}
+            Exotic::None | Exotic::Namespace => {}
         }
         Ok(self.borrow().own_descriptor(key))
     }
@@ -186,6 +192,9 @@ impl Obj {
         match exotic(self) {
             Exotic::Proxy => proxy::define_own_property(cx, self, key, desc),
             Exotic::Array => array::define_own_property(cx, self, key, desc),
+            Exotic::Namespace if !cx.atoms.is_symbol(key) => {
+                crate::vm::module::ns_define_own_property(cx, self, key, &desc)
+            }
             Exotic::String => {
                 // Spec: #sec-string-exotic-objects-defineownproperty-p-desc
                 if let Some(cur) = string_own(cx, self, key)? {
@@ -199,7 +208,7 @@ impl Obj {
                 Some(n) => typedarray::exotic_define(cx, self, n, desc),
                 None => ordinary_define_own_property(cx, self, key, desc),
             },
-            Exotic::None => ordinary_define_own_property(cx, self, key, desc),
+            Exotic::None | Exotic::Namespace => ordinary_define_own_property(cx, self, key, desc),
         }
     }
 
@@ -209,6 +218,9 @@ impl Obj {
         loop {
             match exotic(&o) {
                 Exotic::Proxy => return proxy::has_property(cx, &o, key),
+                Exotic::Namespace if !cx.atoms.is_symbol(key) => {
+                    return Ok(crate::vm::module::ns_has(cx, &o, key));
+                }
                 Exotic::String | Exotic::Array | Exotic::Arguments => {
                     if o.get_own_property(cx, key)?.is_some() {
                         return Ok(true);
@@ -222,7 +234,7 @@ impl Obj {
                         return Ok(true);
                     }
                 }
-                Exotic::None => {
+                Exotic::None | Exotic::Namespace => {
                     if o.borrow().find(key).is_some() {
                         return Ok(true);
                     }
@@ -265,6 +277,9 @@ impl Obj {
                             }
                         }
                     }
+                }
+                Exotic::Namespace if !cx.atoms.is_symbol(key) => {
+                    return crate::vm::module::ns_get(cx, &o, key);
                 }
                 Exotic::Array if key == Atom::Length => {
                     if let ObjectData::Array(a) = o.borrow().class {
@@ -327,7 +342,9 @@ impl Obj {
             if Obj::ptr_eq(r, self) {
                 let mut b = self.borrow_mut();
                 let exotic_key = match b.class {
-                    ObjectData::Proxy(_) | ObjectData::String(_) => true,
+                    ObjectData::Proxy(_)
+                    | ObjectData::String(_)
+                    | ObjectData::ModuleNamespace(_) => true,
                     ObjectData::MappedArguments(_) => key.is_index(),
                     ObjectData::TypedArray(_) => true,
                     ObjectData::Array(_) => key == Atom::Length,
@@ -353,8 +370,11 @@ impl Obj {
         // OrdinarySetWithOwnDescriptor, walking the chain iteratively.
         let mut o = self.clone();
         let own = loop {
-            if exotic(&o) == Exotic::Proxy {
-                return proxy::set(cx, &o, key, v, receiver);
+            match exotic(&o) {
+                Exotic::Proxy => return proxy::set(cx, &o, key, v, receiver),
+                // Spec: #sec-module-namespace-exotic-objects-set-p-v-receiver
+                Exotic::Namespace => return Ok(false),
+                _ => {}
             }
             // Typed array [[Set]] with a numeric key. Spec: #sec-typedarray-set
             if exotic(&o) == Exotic::TypedArray {
@@ -423,6 +443,10 @@ impl Obj {
                     return Ok(r);
                 }
             }
+            // Spec: #sec-module-namespace-exotic-objects-delete-p
+            Exotic::Namespace if !cx.atoms.is_symbol(key) => {
+                return Ok(!crate::vm::module::ns_has(cx, self, key));
+            }
             Exotic::String | Exotic::Array => {
                 if let Some(d) = self.get_own_property(cx, key)? {
                     if d.configurable != Some(true) && self.borrow().find(key).is_none() {
@@ -436,7 +460,7 @@ impl Obj {
                     return Ok(!typedarray::exotic_has(self, n));
                 }
             }
-            Exotic::None => {}
+            Exotic::None | Exotic::Namespace => {}
         }
         let mut b = self.borrow_mut();
         let Some(p) = b.find(key) else {
@@ -457,6 +481,12 @@ impl Obj {
     pub fn own_property_keys(&self, cx: &mut Cx) -> JsResult<Vec<Atom>> {
         match exotic(self) {
             Exotic::Proxy => proxy::own_property_keys(cx, self),
+            // Spec: #sec-module-namespace-exotic-objects-ownpropertykeys
+            Exotic::Namespace => {
+                let mut keys = crate::vm::module::ns_export_keys(cx, self);
+                keys.extend(ordinary_own_property_keys(cx, self, Exotic::Namespace)?);
+                Ok(keys)
+            }
             e => ordinary_own_property_keys(cx, self, e),
         }
     }

@@ -1133,9 +1133,9 @@ fn run_frames(
                         }
                         Op::ImportCall => {
                             sync!();
-                            let _opts = pop!();
+                            let opts = pop!();
                             let spec = pop!();
-                            let v = tri!(ops::import_call(cx, &bc, &spec));
+                            let v = tri!(ops::import_call(cx, &bc, &spec, &opts));
                             push!(v)
                         }
 

@@ -137,10 +137,7 @@ pub fn special_object(cx: &mut Cx, f: &mut Frame, k: Option<SpecialObject>) -> J
             let o = Obj::new(cx, None, ObjectData::Ordinary)?;
             Ok(Value::Object(o))
         }
-        Some(SpecialObject::ImportMeta) => {
-            let o = Obj::new(cx, None, ObjectData::Ordinary)?;
-            Ok(Value::Object(o))
-        }
+        Some(SpecialObject::ImportMeta) => super::module::import_meta(cx, &f.bc),
         None => Err(bad_bytecode(cx)),
     }
 }
@@ -1329,17 +1326,16 @@ fn not_callable(cx: &mut Cx, v: &Value) -> Throw {
     cx.throw_type_error(&format!("not a function ({what})"))
 }
 
-/// `import_call`: dynamic import (not supported yet: rejects).
+/// `import_call`: dynamic import() (`vm/module.rs`).
 #[cold]
 #[inline(never)]
-pub fn import_call(cx: &mut Cx, _bc: &FunctionBytecode, _spec: &Value) -> JsResult<Value> {
-    let p = super::promise::new_promise(cx)?;
-    let e = cx.make_error(
-        Intrinsic::SyntaxErrorPrototype,
-        "not supported yet: dynamic import()",
-    )?;
-    super::promise::reject_promise(cx, &p, Value::Object(e))?;
-    Ok(Value::Object(p))
+pub fn import_call(
+    cx: &mut Cx,
+    bc: &FunctionBytecode,
+    spec: &Value,
+    options: &Value,
+) -> JsResult<Value> {
+    super::module::import_call(cx, bc, spec, options)
 }
 
 // ------------------------------------------------------------------ iterators

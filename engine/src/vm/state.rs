@@ -48,6 +48,8 @@ pub struct VmState {
     pub module_by_name: HashMap<String, usize>,
     /// A module frame that just reached `initial_yield`.
     pub parked_module: Option<Box<super::frame::Frame>>,
+    /// IncrementModuleAsyncEvaluationCount's counter.
+    pub module_async_count: u64,
 }
 
 impl Default for VmState {
@@ -64,6 +66,7 @@ impl Default for VmState {
             modules: Vec::new(),
             module_by_name: HashMap::new(),
             parked_module: None,
+            module_async_count: 0,
         }
     }
 }

@@ -1,0 +1,2 @@
+// Shared evaluation log for the ordering cases of main.mjs.
+export const order = [];

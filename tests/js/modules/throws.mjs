@@ -1,0 +1,2 @@
+// Evaluation throws: every import() of it rejects with the same error object.
+throw new RangeError("module body failed");
