@@ -226,13 +226,24 @@ fn host_load(cx: &mut Cx, specifier: &str, referrer: &str, ty: ModuleType) -> Js
     }
 }
 
-/// The module type a request's attributes ask for; unsupported keys or types throw a
-/// TypeError.
-fn request_type(cx: &mut Cx, attributes: &[(String, String)]) -> JsResult<ModuleType> {
+/// The module type a request's attributes ask for. HostGetSupportedImportAttributes is
+/// `["type"]`: another key is a SyntaxError for a static import (InnerModuleLoading) and a
+/// TypeError for `import()` (EvaluateImportCall); an unsupported type is a TypeError.
+/// Spec: #sec-AllImportAttributesSupported
+fn request_type(
+    cx: &mut Cx,
+    attributes: &[(String, String)],
+    dynamic: bool,
+) -> JsResult<ModuleType> {
     let mut ty = ModuleType::JavaScript;
     for (k, v) in attributes {
         if k != "type" {
-            return Err(cx.throw_type_error(&format!("unsupported import attribute '{k}'")));
+            let msg = format!("unsupported import attribute '{k}'");
+            return Err(if dynamic {
+                cx.throw_type_error(&msg)
+            } else {
+                cx.throw_syntax_error(&msg)
+            });
         }
         ty = match v.as_str() {
             "json" => ModuleType::Json,
@@ -263,7 +274,7 @@ fn load_graph(cx: &mut Cx, root: usize) -> JsResult<()> {
                         .iter()
                         .map(|&(k, v)| (cx.atom_name(k), cx.atom_name(v)))
                         .collect();
-                    let ty = request_type(cx, &attrs)?;
+                    let ty = request_type(cx, &attrs, false)?;
                     reqs.push(host_load(cx, &spec, &name, ty)?);
                 }
             }
@@ -622,40 +633,43 @@ fn initialize_environment(cx: &mut Cx, m: usize) -> JsResult<()> {
             }
         }
     }
-    // 7. Import bindings.
+    // 7. Import bindings: every import entry resolves (used or not), then the closure
+    // variables take their cells.
+    let mut imported: Vec<Cell> = Vec::new();
+    if let Some(rec) = bc.module.as_ref() {
+        imported.reserve(rec.imports.len());
+        for imp in &rec.imports {
+            let Some(&target) = cx.vm.modules[m].requests.get(imp.request as usize) else {
+                return Err(super::ops::bad_bytecode(cx));
+            };
+            let c = match imp.import_name {
+                None => {
+                    let ns = namespace(cx, target)?;
+                    new_cell(cx, Value::Object(ns))?
+                }
+                Some(n) => {
+                    let mut set = Vec::new();
+                    match resolve_export(cx, target, n, &mut set)? {
+                        Resolution::Found(Binding::Cell(c)) => c,
+                        Resolution::Found(Binding::Namespace(t)) => {
+                            let ns = namespace(cx, t)?;
+                            new_cell(cx, Value::Object(ns))?
+                        }
+                        Resolution::NotFound => return Err(unresolvable(cx, target, n, false)),
+                        Resolution::Ambiguous => return Err(unresolvable(cx, target, n, true)),
+                    }
+                }
+            };
+            imported.push(c);
+        }
+    }
     let mut refs: Vec<Cell> = Vec::with_capacity(bc.closure_vars.len());
     for cv in &bc.closure_vars {
         let c = match cv.source {
-            ClosureSource::Import(i) => {
-                let Some(imp) = bc.module.as_ref().and_then(|r| r.imports.get(i as usize)) else {
-                    return Err(super::ops::bad_bytecode(cx));
-                };
-                let Some(&target) = cx.vm.modules[m].requests.get(imp.request as usize) else {
-                    return Err(super::ops::bad_bytecode(cx));
-                };
-                match imp.import_name {
-                    None => {
-                        let ns = namespace(cx, target)?;
-                        new_cell(cx, Value::Object(ns))?
-                    }
-                    Some(n) => {
-                        let mut set = Vec::new();
-                        match resolve_export(cx, target, n, &mut set)? {
-                            Resolution::Found(Binding::Cell(c)) => c,
-                            Resolution::Found(Binding::Namespace(t)) => {
-                                let ns = namespace(cx, t)?;
-                                new_cell(cx, Value::Object(ns))?
-                            }
-                            Resolution::NotFound => {
-                                return Err(unresolvable(cx, target, n, false));
-                            }
-                            Resolution::Ambiguous => {
-                                return Err(unresolvable(cx, target, n, true));
-                            }
-                        }
-                    }
-                }
-            }
+            ClosureSource::Import(i) => match imported.get(i as usize) {
+                Some(c) => c.clone(),
+                None => return Err(super::ops::bad_bytecode(cx)),
+            },
             _ => new_cell(cx, Value::Uninitialized)?,
         };
         refs.push(c);
@@ -971,41 +985,46 @@ fn async_fulfilled(cx: &mut Cx, m: usize) -> JsResult<()> {
 }
 
 /// AsyncModuleExecutionRejected, depth first over [[AsyncParentModules]] with an explicit
-/// stack (each module's capability is rejected after its parents', as the recursion does).
+/// stack. Each module's capability is rejected before its parents are visited (leaf to
+/// root, as the current spec orders steps 9-10; test262 `rejection-order.js`).
 /// Spec: #sec-async-module-execution-rejected
 fn async_rejected(cx: &mut Cx, m: usize, error: Value) -> JsResult<()> {
     // (module, next parent to visit)
     let mut stack: Vec<(usize, usize)> = Vec::new();
-    if !mark_rejected(cx, m, &error) {
+    if !reject_one(cx, m, &error)? {
         return Ok(());
     }
     stack.push((m, 0));
     while let Some(&mut (x, ref mut next)) = stack.last_mut() {
-        if let Some(&p) = cx.vm.modules[x].async_parents.get(*next) {
-            *next += 1;
-            if mark_rejected(cx, p, &error) {
-                stack.push((p, 0));
+        match cx.vm.modules[x].async_parents.get(*next) {
+            Some(&p) => {
+                *next += 1;
+                if reject_one(cx, p, &error)? {
+                    stack.push((p, 0));
+                }
             }
-            continue;
-        }
-        stack.pop();
-        if let Some(c) = cx.vm.modules[x].top_capability.clone() {
-            reject_promise(cx, &c, error.clone())?;
+            None => {
+                stack.pop();
+            }
         }
     }
     Ok(())
 }
 
-/// Steps 1-8 of AsyncModuleExecutionRejected; false if the module had already failed.
-fn mark_rejected(cx: &mut Cx, m: usize, error: &Value) -> bool {
+/// Steps 1-9 of AsyncModuleExecutionRejected for one module; false if it had already
+/// failed.
+fn reject_one(cx: &mut Cx, m: usize, error: &Value) -> JsResult<bool> {
     let md = &mut cx.vm.modules[m];
     if md.status == Status::Evaluated {
-        return false;
+        return Ok(false);
     }
     md.error = Some(error.clone());
     md.status = Status::Evaluated;
     md.async_order = AsyncOrder::Done;
-    true
+    if let Some(c) = md.top_capability.clone() {
+        reject_promise(cx, &c, error.clone())?;
+    }
+    Ok(true)
 }
 
 // ------------------------------------------------------------------ entry points
@@ -1114,7 +1133,7 @@ fn import_load(
         }
     }
     // 10.e. AllImportAttributesSupported, and the host's supported module types.
-    let ty = request_type(cx, &attributes)?;
+    let ty = request_type(cx, &attributes, true)?;
     // HostLoadImportedModule, then LoadRequestedModules of the graph.
     let m = host_load(cx, &spec, &referrer, ty)?;
     load_graph(cx, m)?;
