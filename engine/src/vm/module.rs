@@ -39,7 +39,7 @@ use crate::value::{same_value, Value};
 use std::rc::Rc;
 
 /// Deepest module-graph recursion (linking, evaluation, ResolveExport) before a RangeError.
-const MAX_GRAPH_DEPTH: u32 = 1000;
+const MAX_GRAPH_DEPTH: u32 = 400;
 
 /// [[Status]] of a Cyclic Module Record (`New` = parsed, requests not all loaded yet).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -1265,4 +1265,166 @@ pub fn import_meta(cx: &mut Cx, bc: &FunctionBytecode) -> JsResult<Value> {
     crate::object::ops::create_data_property_or_throw(cx, &o, k, Value::Bool(main))?;
     cx.vm.modules[m].meta = Some(o.clone());
     Ok(Value::Object(o))
+}
+
+#[cfg(test)]
+mod tests {
+    //! Module graphs served from memory: linking errors, cycles, top-level await ordering,
+    //! dynamic import and namespaces, without a file system.
+    use crate::api::{EvalOptions, Host, OutputStream, Runtime};
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    use std::rc::Rc;
+
+    struct MemHost {
+        files: HashMap<String, String>,
+        out: RefCell<Vec<String>>,
+    }
+
+    impl Host for MemHost {
+        fn write_line(&self, _: OutputStream, line: &str) {
+            self.out.borrow_mut().push(line.to_string());
+        }
+        fn load_module(&self, name: &str) -> Result<String, String> {
+            self.files
+                .get(name)
+                .cloned()
+                .ok_or_else(|| format!("no module '{name}'"))
+        }
+    }
+
+    /// Evaluates `main` as a module with `files` loadable, drains the jobs, and returns
+    /// the printed lines (an error is the last line).
+    fn run(main: &str, files: &[(&str, &str)]) -> String {
+        let host = Rc::new(MemHost {
+            files: files
+                .iter()
+                .map(|(n, s)| (n.to_string(), s.to_string()))
+                .collect(),
+            out: RefCell::new(Vec::new()),
+        });
+        let mut rt = Runtime::new(host.clone());
+        let mut ctx = rt.new_context();
+        let r = ctx.eval(main, &EvalOptions::module("main"));
+        let mut tail = Vec::new();
+        match r {
+            Err(e) => tail.push(format!("ERROR {e}")),
+            Ok(p) => {
+                while let Ok(true) = rt.run_pending_job() {}
+                if let Some(crate::api::PromiseState::Rejected(e)) = ctx.promise_state(&p) {
+                    let e = ctx.error_from_value(&e);
+                    tail.push(format!("REJECTED {e}"));
+                }
+            }
+        }
+        let mut out = host.out.borrow().clone();
+        out.extend(tail);
+        out.join("\n")
+    }
+
+    #[test]
+    fn cycle_links_and_evaluates_in_post_order() {
+        let files = [
+            (
+                "a",
+                "import { b } from 'b'; export const a = 'A'; print('a ' + b());",
+            ),
+            (
+                "b",
+                "import { a } from 'a'; export function b() { return a; } print('b');",
+            ),
+        ];
+        assert_eq!(run("import 'a'; print('main');", &files), "b\na A\nmain");
+    }
+
+    #[test]
+    fn missing_export_is_a_link_error() {
+        let files = [("m", "export const x = 1;")];
+        let r = run("print('never'); import { y } from 'm';", &files);
+        assert!(r.starts_with("ERROR SyntaxError:"), "{r}");
+        assert!(r.contains("export named 'y'"), "{r}");
+    }
+
+    #[test]
+    fn ambiguous_star_exports() {
+        let files = [
+            ("s1", "export const x = 1;"),
+            ("s2", "export const x = 2;"),
+            ("both", "export * from 's1'; export * from 's2';"),
+        ];
+        // Left out of the namespace, an error when imported by name.
+        assert_eq!(
+            run(
+                "import * as ns from 'both'; print(Object.keys(ns).length);",
+                &files
+            ),
+            "0"
+        );
+        let r = run("import { x } from 'both';", &files);
+        assert!(r.starts_with("ERROR SyntaxError:"), "{r}");
+    }
+
+    #[test]
+    fn importer_waits_for_async_dependency() {
+        let files = [
+            (
+                "slow",
+                "print('slow 1'); await null; await null; print('slow 2'); export const v = 1;",
+            ),
+            ("sync", "print('sync'); export const w = 2;"),
+        ];
+        assert_eq!(
+            run(
+                "import { v } from 'slow'; import { w } from 'sync'; print('main ' + (v + w));",
+                &files
+            ),
+            "slow 1\nsync\nslow 2\nmain 3"
+        );
+    }
+
+    #[test]
+    fn async_rejection_reaches_importers() {
+        let files = [("bad", "await null; throw new RangeError('late');")];
+        assert_eq!(
+            run("import 'bad'; print('never');", &files),
+            "REJECTED RangeError: late"
+        );
+    }
+
+    #[test]
+    fn dynamic_import_resolves_namespace_and_caches_errors() {
+        let files = [
+            ("ok", "export let n = 1; export function inc() { n++; }"),
+            ("err", "throw new TypeError('boom');"),
+        ];
+        let main = "
+            const ns = await import('ok');
+            ns.inc();
+            print(ns.n + ' ' + (ns === await import('ok')) + ' ' + Object.getPrototypeOf(ns));
+            let e1, e2;
+            try { await import('err'); } catch (e) { e1 = e; }
+            try { await import('err'); } catch (e) { e2 = e; }
+            print(e1.message + ' ' + (e1 === e2));
+            try { await import('nothing'); } catch (e) { print(e.name); }
+            try { await import('ok', { with: { kind: 'x' } }); } catch (e) { print(e.name); }
+        ";
+        assert_eq!(
+            run(main, &files),
+            "2 true null\nboom true\nTypeError\nTypeError"
+        );
+    }
+
+    #[test]
+    fn namespace_tdz_and_json() {
+        let files = [
+            ("late", "import * as self from 'late'; export { self }; print(typeof self); try { self.x } catch (e) { print(e.name) } export let x = 1;"),
+            ("j", "[1, {\"__proto__\": 2}]"),
+        ];
+        let main =
+            "import 'late'; import j from 'j' with { type: 'json' }; print(JSON.stringify(j));";
+        assert_eq!(
+            run(main, &files),
+            "object\nReferenceError\n[1,{\"__proto__\":2}]"
+        );
+    }
 }
