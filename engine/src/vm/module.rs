@@ -1427,4 +1427,15 @@ mod tests {
             "object\nReferenceError\n[1,{\"__proto__\":2}]"
         );
     }
+
+    #[test]
+    fn deep_graph_is_a_range_error() {
+        let srcs: Vec<(String, String)> = (0..600)
+            .map(|i| (format!("m{i}"), format!("import 'm{}';", i + 1)))
+            .chain(std::iter::once(("m600".to_string(), String::new())))
+            .collect();
+        let files: Vec<(&str, &str)> = srcs.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        let r = run("import 'm0';", &files);
+        assert_eq!(r, "ERROR RangeError: module graph too deep");
+    }
 }
