@@ -109,3 +109,5 @@ test("Atomics on integer arrays", function () {
   assertEquals(Atomics.notify(a, 0), 0);
   assertThrows(TypeError, function () { Atomics.add(new Float64Array(1), 0, 1); });
 });
+
+report();

@@ -24,6 +24,8 @@ const SUITES: &[&str] = &[
     "builtins.js",
     "using.js",
     "lang.js",
+    "typedarrays.js",
+    "iterator-helpers.js",
     "modules/main.mjs",
 ];
 
@@ -119,6 +121,8 @@ suites! {
     builtins => "builtins.js",
     using => "using.js",
     lang => "lang.js",
+    typedarrays => "typedarrays.js",
+    iterator_helpers => "iterator-helpers.js",
     modules => "modules/main.mjs",
 }
 
