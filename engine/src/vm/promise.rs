@@ -692,13 +692,7 @@ fn finally_then(
     args: &[Value],
     _: &Value,
 ) -> JsResult<Value> {
-    let data = &*crate::object::function::native_closure_data(callee);
-    let on_finally = data.first().cloned().unwrap_or_default();
-    let c = data.get(1).cloned().unwrap_or_default();
-    let result = call(cx, &on_finally, &Value::Undefined, &[])?;
-    let p = promise_resolve(cx, &c, result)?;
-    let value_thunk = new_native_closure(cx, return_data, vec![arg(args, 0)], "", 0)?;
-    crate::object::ops::invoke(cx, &p, Atom::Then, &[Value::Object(value_thunk)])
+    finally_reaction(cx, callee, args, return_data)
 }
 
 fn finally_catch(
@@ -708,13 +702,25 @@ fn finally_catch(
     args: &[Value],
     _: &Value,
 ) -> JsResult<Value> {
+    finally_reaction(cx, callee, args, throw_data)
+}
+
+/// The shared body of Then Finally / Catch Finally (#sec-thenfinallyfunctions,
+/// #sec-catchfinallyfunctions): call onFinally, resolve its result with C, then chain a
+/// thunk (`return_data` returns the original value, `throw_data` rethrows the reason).
+fn finally_reaction(
+    cx: &mut Cx,
+    callee: &Obj,
+    args: &[Value],
+    thunk: crate::object::NativeDataFn,
+) -> JsResult<Value> {
     let data = &*crate::object::function::native_closure_data(callee);
     let on_finally = data.first().cloned().unwrap_or_default();
     let c = data.get(1).cloned().unwrap_or_default();
     let result = call(cx, &on_finally, &Value::Undefined, &[])?;
     let p = promise_resolve(cx, &c, result)?;
-    let thrower = new_native_closure(cx, throw_data, vec![arg(args, 0)], "", 0)?;
-    crate::object::ops::invoke(cx, &p, Atom::Then, &[Value::Object(thrower)])
+    let thunk = new_native_closure(cx, thunk, vec![arg(args, 0)], "", 0)?;
+    crate::object::ops::invoke(cx, &p, Atom::Then, &[Value::Object(thunk)])
 }
 
 fn return_data(_: &mut Cx, callee: &Obj, _: &Value, _: &[Value], _: &Value) -> JsResult<Value> {
